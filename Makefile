@@ -1,0 +1,39 @@
+# Centinela: `make demo` runs the whole pipeline embedded; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint typecheck services-up services-down services-status bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/centinela run
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline crawlers nlp indexer tests bench
+	$(BIN)/mypy
+
+test: $(STAMP)
+	$(BIN)/ruff check pipeline crawlers nlp indexer tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+services-up: $(STAMP)
+	$(BIN)/centinela services up
+
+services-down: $(STAMP)
+	$(BIN)/centinela services down
+
+services-status: $(STAMP)
+	$(BIN)/centinela services status
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

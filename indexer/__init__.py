@@ -1,0 +1,1 @@
+"""Centinela indexer package."""

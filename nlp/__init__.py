@@ -1,0 +1,1 @@
+"""Centinela nlp package."""

@@ -1,0 +1,1 @@
+"""Centinela pipeline package."""
