@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 Platform = Literal["facebook", "tiktok", "telegram", "instagram", "whatsapp", "web"]
 RouteRole = Literal["origin", "transit", "crossing", "destination", "unknown"]

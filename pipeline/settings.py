@@ -60,6 +60,7 @@ class CrawlSettings(Section):
     download_timeout_s: float = 10.0
     retry_times: int = 2
     autothrottle: bool = True
+    autothrottle_start_delay_s: float = 1.0
     obey_robots: bool = True
     user_agent: str = "centinela/0.1 (+public-posts-research)"
 

@@ -1,0 +1,151 @@
+"""``centinela extract``: JSON Lines of ``{"id", "text", ...}`` in, one ExtractResult line out.
+
+Each bad input line (not UTF-8, not JSON, missing ``text``, over the size limit) is reported
+with its line number and kept as a DeadLetter; the batch goes on. Output keeps input order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import BinaryIO, TextIO
+
+from pydantic import ValidationError
+
+from pipeline.dead_letters import DeadLetterFile
+from pipeline.errors import DecodeError
+from pipeline.records import DeadLetter, ExtractRequest, ExtractResult
+from pipeline.stages import Annotator
+
+DEFAULT_MAX_LINE_BYTES = 512 * 1024
+AnnotatorFactory = Callable[[], Annotator]
+
+
+@dataclass
+class ExtractOutcome:
+    lines: int = 0
+    extracted: int = 0
+    failed: int = 0
+
+
+def parse_line(raw: bytes, max_bytes: int = DEFAULT_MAX_LINE_BYTES) -> ExtractRequest:
+    """Decode one input line into an ExtractRequest or raise DecodeError saying why."""
+    if len(raw) > max_bytes:
+        raise DecodeError(f"line is {len(raw):,} bytes, over the {max_bytes:,}-byte limit")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"not UTF-8 (bad byte at offset {error.start})") from error
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DecodeError(f"not JSON: {error.msg} at column {error.colno}") from error
+    if not isinstance(value, dict):
+        raise DecodeError(f"expected a JSON object, got {type(value).__name__}")
+    try:
+        return ExtractRequest.model_validate(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "<root>"
+        raise DecodeError(f"field '{field}': {first['msg']}") from error
+
+
+def _batches(
+    lines: Iterable[bytes],
+    size: int,
+    max_bytes: int,
+    report: Callable[[int, bytes, Exception], None],
+) -> Iterator[list[ExtractRequest]]:
+    batch: list[ExtractRequest] = []
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.rstrip(b"\r\n")
+        if not stripped.strip():
+            continue
+        try:
+            batch.append(parse_line(stripped, max_bytes))
+        except DecodeError as error:
+            report(number, stripped, error)
+            continue
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_worker_annotator: Annotator | None = None
+
+
+def _init_worker(factory: AnnotatorFactory) -> None:
+    global _worker_annotator  # noqa: PLW0603 - one annotator per worker process
+    _worker_annotator = factory()
+
+
+def _annotate_in_worker(batch: list[ExtractRequest]) -> list[str]:
+    assert _worker_annotator is not None  # noqa: S101 - set by the pool initializer
+    return _render(_worker_annotator, batch)
+
+
+def _render(annotator: Annotator, batch: Sequence[ExtractRequest]) -> list[str]:
+    annotations = annotator.annotate(batch)
+    return [
+        ExtractResult(id=request.id, **nlp.model_dump()).model_dump_json()
+        for request, nlp in zip(batch, annotations, strict=True)
+    ]
+
+
+def run_extract(
+    source: BinaryIO,
+    sink: TextIO,
+    factory: AnnotatorFactory,
+    *,
+    batch_size: int = 64,
+    workers: int = 1,
+    max_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    dead_letters: DeadLetterFile | None = None,
+    on_error: Callable[[int, str], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> ExtractOutcome:
+    """Extract every line of ``source`` into ``sink``; report and keep the lines that fail."""
+    outcome = ExtractOutcome()
+
+    def report(number: int, raw: bytes, error: Exception) -> None:
+        outcome.failed += 1
+        if on_error is not None:
+            on_error(number, str(error))
+        if dead_letters is not None:
+            dead_letters.add([DeadLetter.from_error("extract", error, raw, line=number)])
+
+    def counted(lines: Iterable[bytes]) -> Iterator[bytes]:
+        for line in lines:
+            outcome.lines += 1
+            yield line
+
+    batches = _batches(counted(source), batch_size, max_bytes, report)
+    if workers <= 1:
+        annotator = factory()
+        rendered: Iterable[list[str]] = (_render(annotator, batch) for batch in batches)
+        _write(rendered, sink, outcome, on_batch)
+    else:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(factory,)) as pool:
+            _write(pool.map(_annotate_in_worker, batches), sink, outcome, on_batch)
+    if dead_letters is not None:
+        dead_letters.flush()
+    return outcome
+
+
+def _write(
+    rendered: Iterable[list[str]],
+    sink: TextIO,
+    outcome: ExtractOutcome,
+    on_batch: Callable[[int], None] | None,
+) -> None:
+    for lines in rendered:
+        for line in lines:
+            sink.write(line + "\n")
+        outcome.extracted += len(lines)
+        if on_batch is not None:
+            on_batch(len(lines))
+    sink.flush()
