@@ -163,7 +163,10 @@ def schemas(
             typer.echo(f"# {name}\n{text}")
 
 
-def _mount_optional() -> None:
+def _mount_subcommands() -> None:
+    from pipeline.cli_stream import register
+
+    register(app)
     try:
         from pipeline.services.cli import app as services_app
     except ImportError:  # services are optional until installed
@@ -171,7 +174,7 @@ def _mount_optional() -> None:
     app.add_typer(services_app, name="services")
 
 
-_mount_optional()
+_mount_subcommands()
 
 
 def main() -> None:

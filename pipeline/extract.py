@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from pipeline.dead_letters import DeadLetterFile
 from pipeline.errors import DecodeError
-from pipeline.records import DeadLetter, ExtractRequest, ExtractResult
+from pipeline.records import DeadLetter, ExtractRequest
 from pipeline.stages import Annotator
 
 DEFAULT_MAX_LINE_BYTES = 512 * 1024
@@ -90,8 +90,9 @@ def _annotate_in_worker(batch: list[ExtractRequest]) -> list[str]:
 
 def _render(annotator: Annotator, batch: Sequence[ExtractRequest]) -> list[str]:
     annotations = annotator.annotate(batch)
+    # The id first, then the nlp block: the ExtractResult fields in the order DESIGN.md shows.
     return [
-        ExtractResult(id=request.id, **nlp.model_dump()).model_dump_json()
+        json.dumps({"id": request.id, **nlp.model_dump(mode="json")}, ensure_ascii=False)
         for request, nlp in zip(batch, annotations, strict=True)
     ]
 
