@@ -1,0 +1,111 @@
+"""The one navigation loop every platform spider shares: start URLs, parse, follow, errback.
+
+Spiders only navigate. Parsing is the platform's pure page parser; everything a spider
+yields is a small event dict that :func:`crawlers.run.crawl` turns into callbacks:
+
+- ``{"event": "post", "post": RawPost}``
+- ``{"event": "page", "source": ..., "url": ...}`` for every parsed page
+- ``{"event": "dead_letter", "dead_letter": DeadLetter}`` for a page that did not parse
+- ``{"event": "failure", "failure": FetchFailure}`` for a page that could not be fetched
+- ``{"event": "known", "source": ..., "count": n}`` for posts below the high-water mark
+
+With a high-water mark (incremental crawl), posts at or below it are skipped, and a feed
+page holding only known posts ends the pagination of its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, ClassVar
+
+import scrapy
+from twisted.python.failure import Failure
+
+from crawlers.pages import PageError, ParsedPage
+from crawlers.state import HighWater, source_key
+from crawlers.stats import FetchFailure, classify_failure
+from crawlers.watchlist import Source
+from pipeline.records import DeadLetter, RawPost
+
+PageParser = Callable[..., ParsedPage]
+STAGE = "crawl"
+
+
+class SourceSpider(scrapy.Spider):
+    """Crawl each watched source from its start URL, following the parser's next-page links."""
+
+    name = "source"
+    parse_page: ClassVar[PageParser]
+
+    def __init__(self, sources: list[Source], high_water: HighWater | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources = sources
+        self.high_water = high_water or {}
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Yield one request per watched source (unfiltered: a start URL is always fetched)."""
+        for source in self.sources:
+            yield self._request(source.start_url, source.source_id, dont_filter=True)
+
+    def _request(self, url: str, source_id: str, dont_filter: bool = False) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error,
+                              meta={"source_id": source_id}, dont_filter=dont_filter)
+
+    def parse_kwargs(self, response: Any) -> dict[str, Any]:
+        """Extra keyword arguments for the page parser (a platform may need the source)."""
+        return {}
+
+    def parse(self, response: Any, **kwargs: Any) -> Iterator[Any]:
+        """Parse one page: yield its posts, a dead letter if it is malformed, and follow-ups."""
+        source_id = response.meta["source_id"]
+        encoding = _header_encoding(response.headers.get(b"Content-Type"))
+        page = type(self).parse_page(response.url, response.body, encoding=encoding,
+                                     **self.parse_kwargs(response))
+        yield {"event": "page", "source": source_id, "url": response.url}
+        record_id = response.meta.get("warc_record_id")
+        mark = self.high_water.get(source_key(self.name, source_id))
+        known = 0
+        for post in page.posts:
+            if mark is not None and post.published_at <= mark:
+                known += 1
+                continue
+            yield {"event": "post", "post": _with_record(post, record_id)}
+        if known:
+            yield {"event": "known", "source": source_id, "count": known}
+        if page.errors:
+            error = PageError(f"{response.url}: " + "; ".join(page.errors))
+            self.logger.warning("malformed page from source %s: %s", source_id, error)
+            yield {"event": "dead_letter",
+                   "dead_letter": DeadLetter.from_error(STAGE, error, response.body)}
+        if page.posts and known == len(page.posts):
+            return  # everything older is known too
+        for url in page.next_urls:
+            yield self._request(url, source_id)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        """Turn a failed fetch into a counted, logged failure event."""
+        request = failure.request  # type: ignore[attr-defined]
+        reason = classify_failure(failure)
+        self.logger.warning("fetch failed for source %s: %s (%s: %s)",
+                            request.meta.get("source_id"), request.url, reason, failure.value)
+        yield {"event": "failure", "failure": FetchFailure(
+            source=str(request.meta.get("source_id", "?")), url=request.url, reason=reason,
+            message=f"{type(failure.value).__name__}: {failure.value}"[:500])}
+
+
+def _with_record(post: RawPost, record_id: str | None) -> RawPost:
+    if record_id is None:
+        return post
+    return post.model_copy(update={"crawl": post.crawl.model_copy(
+        update={"warc_record_id": record_id})})
+
+
+def _header_encoding(content_type: bytes | None) -> str | None:
+    if not content_type:
+        return None
+    for part in content_type.decode("latin-1").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"'")
+    return None
