@@ -24,8 +24,10 @@ app = typer.Typer(
         "Watch public social media for migrant-smuggling advertisements.\n\n"
         "Crawls public posts, extracts prices, places and route roles, contacts and aliases,\n"
         "stores them for search and emails analysts when a post matches an alert rule.\n\n"
+        "\b\n"
         "Start with:  centinela run   (embedded mode, no servers needed)\n"
-        "then:        centinela search reynosa --max-price-usd 6000"
+        "then:        centinela search reynosa --max-price-usd 6000\n"
+        "Streaming:   centinela services up; centinela run --stream"
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -50,6 +52,7 @@ def run(
     Scrapy over HTTP, enriched by the NLP pipeline, stored in SQLite (var/centinela.sqlite3)
     and checked against the alert rules (emails land in var/outbox/ unless SMTP is set).
 
+    \b
     Example:  centinela run && centinela search "reynosa"
     """
     from pipeline.cli_run import run_with_progress
@@ -79,6 +82,7 @@ def search(
 ) -> None:
     """Search the posts stored by `centinela run`, with full text and facet filters.
 
+    \b
     Examples:
       centinela search reynosa
       centinela search --place Houston --role destination --max-price-usd 9000
@@ -117,6 +121,7 @@ def extract(
     text, not UTF-8, too long) is reported on stderr with its line number and the batch goes
     on; the exit status is 1 when any line failed, 0 otherwise.
 
+    \b
     Example:  echo '{"id":"1","text":"Cruce por Reynosa 8 mil dlls"}' | centinela extract
     """
     from pipeline.cli_extract import run_extract_command
@@ -135,6 +140,7 @@ def evaluate(
 ) -> None:
     """Score extraction output against gold annotations: P/R/F1 per field, role accuracy.
 
+    \b
     Example:
       centinela extract -i fixtures/gold/dev.jsonl -o /tmp/pred.jsonl
       centinela eval fixtures/gold/dev.jsonl /tmp/pred.jsonl
@@ -150,6 +156,7 @@ def schemas(
 ) -> None:
     """Print (or snapshot) the JSON schemas of the shared records.
 
+    \b
     Example:  centinela schemas --write && git diff fixtures/schemas
     """
     folder = PROJECT_ROOT / "fixtures" / "schemas"

@@ -14,7 +14,8 @@ from pipeline.settings import PROJECT_ROOT, get_settings
 index_app = typer.Typer(
     help=(
         "Consume centinela.enriched.v1 and bulk-index into the alias centinela-posts.\n\n"
-        "Without a subcommand, runs the indexer worker until SIGTERM/SIGINT.\n"
+        "Without a subcommand, runs the indexer worker until SIGTERM/SIGINT.\n\n"
+        "\b\n"
         "Example:  centinela index            (worker)\n"
         "          centinela index admin status"
     ),
@@ -52,6 +53,7 @@ def crawl(
 ) -> None:
     """Crawl the watchlist once and publish every RawPost to centinela.raw.v1 (Kafka).
 
+    \b
     Example:  centinela crawl                     (serves and crawls the fixture sites)
               centinela crawl --base-url https://example.org --watchlist mine.toml
     """
@@ -76,6 +78,7 @@ def nlp(
     """Consume centinela.raw.v1, enrich in batches, produce to centinela.enriched.v1.
 
     Start several to share the load: they form the consumer group "nlp".
+    \b
     Example:  centinela nlp & centinela nlp &
     """
     from pipeline.workers import WorkerOptions, run_nlp_worker
@@ -109,7 +112,11 @@ def index(
 
 @admin_app.command("create")
 def admin_create() -> None:
-    """Create the first versioned index and point the alias at it (idempotent)."""
+    """Create the first versioned index and point the alias at it (idempotent).
+
+    \b
+    Example:  centinela index admin create
+    """
     from indexer.elastic.admin import ensure_alias
     from indexer.elastic.sink import client_from_settings
 
@@ -119,7 +126,11 @@ def admin_create() -> None:
 
 @admin_app.command("status")
 def admin_status() -> None:
-    """Show the indices behind the alias, their document counts and which one is live."""
+    """Show the indices behind the alias, their document counts and which one is live.
+
+    \b
+    Example:  centinela index admin status
+    """
     from indexer.elastic.admin import status
     from indexer.elastic.sink import client_from_settings
 
@@ -129,7 +140,13 @@ def admin_status() -> None:
 
 @admin_app.command("roll")
 def admin_roll() -> None:
-    """Build a new index version from the current mapping, reindex, verify, swap the alias."""
+    """Build a new index version from the current mapping, reindex, verify, swap the alias.
+
+    Searches keep working during the roll: the alias moves in one atomic call.
+
+    \b
+    Example:  centinela index admin roll && centinela index admin status
+    """
     from indexer.elastic.admin import roll
     from indexer.elastic.sink import client_from_settings
 
