@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pipeline.settings import CrawlSettings
@@ -35,7 +36,8 @@ def scrapy_settings(crawl: CrawlSettings, log_level: str = "INFO") -> dict[str, 
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": log_level,
         "REMOTE_CONTROL_ENABLED": False,
-        "LOG_INSTALL_ROOT_HANDLER": log_level != "NONE",
+        # Keep the caller's logging when it set some up (the CLI does); else Scrapy's own.
+        "LOG_INSTALL_ROOT_HANDLER": log_level != "NONE" and not logging.getLogger().handlers,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawlers.middlewares.RobotsTxtMiddleware": 100,

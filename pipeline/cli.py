@@ -7,7 +7,6 @@ Heavy imports (Scrapy, spaCy, Elasticsearch) happen inside the commands that nee
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -56,8 +55,9 @@ def run(
     Example:  centinela run && centinela search "reynosa"
     """
     from pipeline.cli_run import run_with_progress
+    from pipeline.logs import configure_logging
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     code = run_with_progress(get_settings(), sites=sites, watchlist=watchlist, quiet=quiet)
     raise typer.Exit(code)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.settings import Settings
@@ -39,7 +40,8 @@ def run_search(settings: Settings, filters: dict[str, Any], *, as_json: bool) ->
         table.add_column(column, overflow="fold")
     for hit in hits:
         post, nlp = hit.post, hit.post.nlp
-        table.add_row(
+        # Every cell comes from scraped, attacker-controlled text: no rich markup.
+        cells = (
             f"{post.platform}/{post.source}",
             post.published_at.strftime("%Y-%m-%d"),
             f"{nlp.score:.2f}" + (" ad" if nlp.is_smuggling_ad else ""),
@@ -48,5 +50,6 @@ def run_search(settings: Settings, filters: dict[str, Any], *, as_json: bool) ->
             ", ".join(c.value for c in nlp.contacts),
             hit.snippet or post.text[:160],
         )
+        table.add_row(*(escape(cell) for cell in cells))
     console.print(table)
     return 0

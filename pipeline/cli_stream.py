@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from pipeline.logs import configure_logging
 from pipeline.settings import PROJECT_ROOT, get_settings
 
 index_app = typer.Typer(
@@ -34,10 +34,7 @@ IdleExit = Annotated[
 
 
 def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(verbose)
 
 
 def crawl(

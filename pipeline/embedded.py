@@ -179,7 +179,6 @@ def _drain(
     from indexer.alerts import AlertEngine, load_rules
     from indexer.alerts.mailer import mailer_from_settings
     from indexer.embedded import EmbeddedStore
-
     from nlp import Extractor
 
     kafka, paths = settings.kafka, settings.paths
@@ -190,6 +189,7 @@ def _drain(
     engine = AlertEngine(
         rules.rules, paths.alert_state, mailer_from_settings(settings), settings=settings
     )
+    summary.rule_errors += [f"{name}: not evaluable in embedded mode" for name in engine.skipped]
     store = EmbeddedStore(paths.store)
     counts = _Counts(summary, progress)
     try:
@@ -234,6 +234,7 @@ def _drain(
         summary.store_posts = store.count()
     finally:
         store.close()
+        engine.close()
 
 
 def _drained(bus: MemoryBus, settings: Settings) -> bool:

@@ -62,8 +62,10 @@ def is_alive(record: ProcessRecord) -> bool:
     if _is_zombie(record.pid):
         return False
     cmdline = _cmdline(record.pid)
-    # An exiting JVM's leader thread shows an empty cmdline until its last thread stops.
-    return not cmdline or record.marker in cmdline
+    if not cmdline:
+        # An exiting JVM's leader thread shows an empty cmdline until its last thread stops.
+        return _thread_count(record.pid) > 1
+    return record.marker in cmdline
 
 
 def rss_bytes(pid: int) -> int | None:
@@ -136,13 +138,26 @@ def stop(record: ProcessRecord, grace_s: float = 30.0) -> bool:
     return True
 
 
-def _is_zombie(pid: int) -> bool:
-    """True for an exited process nobody reaped yet (a JVM whose threads still stop is not)."""
+def _status_fields(pid: int) -> dict[str, str] | None:
     try:
         status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
     except OSError:
+        return None
+    return {
+        key: value.strip()
+        for key, value in (line.split(":", 1) for line in status.splitlines() if ":" in line)
+    }
+
+
+def _thread_count(pid: int) -> int:
+    fields = _status_fields(pid) or {}
+    threads = fields.get("Threads", "0")
+    return int(threads) if threads.isdigit() else 0
+
+
+def _is_zombie(pid: int) -> bool:
+    """True for an exited process nobody reaped yet (a JVM whose threads still stop is not)."""
+    fields = _status_fields(pid)
+    if fields is None:
         return True
-    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    state = fields.get("State", "").strip()[:1]
-    threads = fields.get("Threads", "1").strip()
-    return state == "Z" and threads in {"0", "1"}
+    return fields.get("State", "")[:1] == "Z" and fields.get("Threads", "1") in {"0", "1"}
