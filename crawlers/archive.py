@@ -51,6 +51,11 @@ class WarcArchive:
         """Append a post (with its ``warc_record_id``) to ``posts.jsonl``."""
         self._posts.write(post.model_dump_json() + "\n")
 
+    def flush(self) -> None:
+        """Push both files to the operating system (a killed crawl keeps what was flushed)."""
+        self._posts.flush()
+        self._file.flush()
+
     def close(self) -> None:
         """Flush and close both files."""
         self._posts.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        time.sleep(self.server.delay_s)
         parts = urlsplit(self.path)
         route = self.server.routes.get(parts.path)
         if route is not None and (parts.query == "" or route.get("any_query")):
@@ -94,20 +96,32 @@ class _Handler(BaseHTTPRequestHandler):
 class _SitesHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, addr: tuple[str, int], root: Path, verbose: bool) -> None:
+    def __init__(self, addr: tuple[str, int], root: Path, verbose: bool,
+                 delay_s: float = 0.0) -> None:
         super().__init__(addr, _Handler)
         self.root = root
         self.verbose = verbose
+        self.delay_s = delay_s
         manifest = root / MANIFEST
         data = json.loads(manifest.read_text()) if manifest.is_file() else {}
         self.routes: dict[str, dict[str, Any]] = data.get("routes", {})
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client hangs up (a killed or timed-out crawl); log the rest."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class FixtureServer:
-    """A fixture-sites HTTP server on 127.0.0.1 in a background thread (port 0 = any free)."""
+    """A fixture-sites HTTP server on 127.0.0.1 in a background thread (port 0 = any free).
 
-    def __init__(self, sites: Path = DEFAULT_SITES, port: int = 0, verbose: bool = False) -> None:
-        self._httpd = _SitesHTTPServer(("127.0.0.1", port), sites.resolve(), verbose)
+    ``delay_s`` slows every response down (a remote site's latency, or time to kill a crawl).
+    """
+
+    def __init__(self, sites: Path = DEFAULT_SITES, port: int = 0, verbose: bool = False,
+                 delay_s: float = 0.0) -> None:
+        self._httpd = _SitesHTTPServer(("127.0.0.1", port), sites.resolve(), verbose, delay_s)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fixture-server",
                                         daemon=True)
         self._thread.start()

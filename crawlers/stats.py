@@ -23,7 +23,11 @@ class FetchFailure:
 
 @dataclass
 class CrawlStats:
-    """Counters of one crawl, updated as events arrive (from the reactor thread)."""
+    """Counters of one crawl, updated as events arrive (from the reactor thread).
+
+    ``posts_by_source`` counts new posts; edits, deletions and restored (deleted, then seen
+    again) posts are counted apart. ``finished`` is False when the crawl was shut down early.
+    """
 
     posts_by_source: Counter[str] = field(default_factory=Counter)
     pages_by_source: Counter[str] = field(default_factory=Counter)
@@ -32,7 +36,14 @@ class CrawlStats:
     dead_letters: int = 0
     duplicate_posts: int = 0
     known_posts: int = 0
+    edited_posts: int = 0
+    deleted_posts: int = 0
+    restored_posts: int = 0
     warc_records: int = 0
+    checkpoints: int = 0
+    finished: bool = False
+    out_duplicates_removed: int = 0
+    elapsed_s: float = 0.0
 
     @property
     def posts(self) -> int:
@@ -53,7 +64,11 @@ class CrawlStats:
             "failures_by_reason": dict(sorted(self.failures_by_reason.items())),
             "failures": [vars(f) for f in self.failures],
             "dead_letters": self.dead_letters, "duplicate_posts": self.duplicate_posts,
-            "known_posts": self.known_posts, "warc_records": self.warc_records,
+            "known_posts": self.known_posts, "edited_posts": self.edited_posts,
+            "deleted_posts": self.deleted_posts, "restored_posts": self.restored_posts,
+            "warc_records": self.warc_records, "checkpoints": self.checkpoints,
+            "finished": self.finished, "out_duplicates_removed": self.out_duplicates_removed,
+            "elapsed_s": round(self.elapsed_s, 3),
         }
 
 

@@ -3,14 +3,16 @@
 Spiders only navigate. Parsing is the platform's pure page parser; everything a spider
 yields is a small event dict that :func:`crawlers.run.crawl` turns into callbacks:
 
-- ``{"event": "post", "post": RawPost}``
+- ``{"event": "post", "post": RawPost, "below_mark": bool}`` for every post parsed
 - ``{"event": "page", "source": ..., "url": ...}`` for every parsed page
-- ``{"event": "dead_letter", "dead_letter": DeadLetter}`` for a page that did not parse
+- ``{"event": "dead_letter", "source": ..., "dead_letter": DeadLetter}`` for a page that did
+  not parse
 - ``{"event": "failure", "failure": FetchFailure}`` for a page that could not be fetched
-- ``{"event": "known", "source": ..., "count": n}`` for posts below the high-water mark
+- ``{"event": "partial", "source": ...}`` when pagination stops before the last page
 
-With a high-water mark (incremental crawl), posts at or below it are skipped, and a feed
-page holding only known posts ends the pagination of its source.
+Every event carries ``"platform"``. With a high-water mark (incremental crawl), a feed page
+holding only posts at or below the mark ends the pagination of its source; which posts are
+new, edited or known is decided by the crawl state (:mod:`crawlers.state`), not here.
 """
 
 from __future__ import annotations
@@ -62,23 +64,23 @@ class SourceSpider(scrapy.Spider):
         encoding = _header_encoding(response.headers.get(b"Content-Type"))
         page = type(self).parse_page(response.url, response.body, encoding=encoding,
                                      **self.parse_kwargs(response))
-        yield {"event": "page", "source": source_id, "url": response.url}
+        base = {"platform": self.name, "source": source_id}
+        yield {"event": "page", "url": response.url, **base}
         record_id = response.meta.get("warc_record_id")
         mark = self.high_water.get(source_key(self.name, source_id))
         known = 0
         for post in page.posts:
-            if mark is not None and post.published_at <= mark:
-                known += 1
-                continue
-            yield {"event": "post", "post": _with_record(post, record_id)}
-        if known:
-            yield {"event": "known", "source": source_id, "count": known}
+            below = mark is not None and post.published_at <= mark
+            known += below
+            yield {"event": "post", "post": _with_record(post, record_id), "below_mark": below,
+                   **base}
         if page.errors:
             error = PageError(f"{response.url}: " + "; ".join(page.errors))
             self.logger.warning("malformed page from source %s: %s", source_id, error)
             yield {"event": "dead_letter",
-                   "dead_letter": DeadLetter.from_error(STAGE, error, response.body)}
-        if page.posts and known == len(page.posts):
+                   "dead_letter": DeadLetter.from_error(STAGE, error, response.body), **base}
+        if page.posts and known == len(page.posts) and page.next_urls:
+            yield {"event": "partial", **base}
             return  # everything older is known too
         for url in page.next_urls:
             yield self._request(url, source_id)
@@ -89,7 +91,7 @@ class SourceSpider(scrapy.Spider):
         reason = classify_failure(failure)
         self.logger.warning("fetch failed for source %s: %s (%s: %s)",
                             request.meta.get("source_id"), request.url, reason, failure.value)
-        yield {"event": "failure", "failure": FetchFailure(
+        yield {"event": "failure", "platform": self.name, "failure": FetchFailure(
             source=str(request.meta.get("source_id", "?")), url=request.url, reason=reason,
             message=f"{type(failure.value).__name__}: {failure.value}"[:500])}
 
