@@ -15,7 +15,14 @@ from pipeline.services._layout import (
     ServiceLayout,
     default_ports,
 )
-from pipeline.services._manager import ServiceStatus, down, ensure_running, status, up
+from pipeline.services._manager import (
+    ServiceStatus,
+    down,
+    ensure_running,
+    services_lock,
+    status,
+    up,
+)
 from pipeline.services.errors import (
     InstallError,
     ServicesError,
@@ -39,6 +46,7 @@ __all__ = [
     "down",
     "ensure_running",
     "install",
+    "services_lock",
     "status",
     "up",
 ]

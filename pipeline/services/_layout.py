@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,11 +36,16 @@ class ServiceLayout:
 
     @classmethod
     def from_settings(cls, settings: Settings, cache_dir: Path | None = None) -> ServiceLayout:
-        """Build the layout; a relative data dir is taken from the project root."""
+        """Build the layout; a relative data dir is taken from the project root.
+
+        The jar cache is ``.cache/services`` unless ``CENTINELA_SERVICES_CACHE`` names another.
+        """
         data_dir = settings.paths.data_dir
         if not data_dir.is_absolute():
             data_dir = PROJECT_ROOT / data_dir
-        return cls(cache_dir=cache_dir or DEFAULT_CACHE_DIR, var_dir=data_dir / "services")
+        if cache_dir is None:
+            cache_dir = Path(os.environ.get("CENTINELA_SERVICES_CACHE", DEFAULT_CACHE_DIR))
+        return cls(cache_dir=cache_dir, var_dir=data_dir / "services")
 
     @property
     def maven_repo(self) -> Path:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pipeline.services import _elasticsearch, _kafka
@@ -31,6 +34,31 @@ _HEALTH: dict[str, Callable[[int, float], bool]] = {
     ELASTICSEARCH: _elasticsearch.is_healthy,
 }
 _MARKERS = {KAFKA: _kafka.MARKER, ELASTICSEARCH: _elasticsearch.MARKER}
+_LOCK_DEPTH = threading.local()
+_THREAD_LOCK = threading.RLock()
+
+
+@contextmanager
+def services_lock(layout: ServiceLayout) -> Iterator[None]:
+    """Hold the checkout-wide lock that serialises up/down across processes (re-entrant)."""
+    with _THREAD_LOCK:
+        depth = getattr(_LOCK_DEPTH, "value", 0)
+        if depth:
+            _LOCK_DEPTH.value = depth + 1
+            try:
+                yield
+            finally:
+                _LOCK_DEPTH.value = depth
+            return
+        layout.var_dir.mkdir(parents=True, exist_ok=True)
+        with (layout.var_dir / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            _LOCK_DEPTH.value = 1
+            try:
+                yield
+            finally:
+                _LOCK_DEPTH.value = 0
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -111,6 +139,13 @@ def ensure_running(
     """Start the named services that are not healthy yet; return the names it started."""
     _check_names(names)
     layout, resolved = _context(settings, ports, layout)
+    with services_lock(layout):
+        return _ensure_running(names, resolved, layout, timeout_s)
+
+
+def _ensure_running(
+    names: Sequence[str], resolved: Mapping[str, int], layout: ServiceLayout, timeout_s: float
+) -> list[str]:
     to_wait: list[tuple[str, ProcessRecord]] = []
     started: list[str] = []
     for name in names:
@@ -150,14 +185,19 @@ def down(names: Sequence[str] = SERVICE_NAMES, *, settings: Settings | None = No
     """Stop the named services started by ``up`` (by the pid in their state file)."""
     _check_names(names)
     layout, _ = _context(settings, None, None)
-    for name in names:
-        state = layout.state_file(name)
-        record = ProcessRecord.load(state)
-        if record is None:
-            say(f"{name}: not started by `up` (no state file)")
-            continue
-        say(f"stopping {name} (pid {record.pid}) ..." if stop(record) else f"{name}: not running")
-        state.unlink(missing_ok=True)
+    with services_lock(layout):
+        for name in names:
+            _down_one(name, layout)
+
+
+def _down_one(name: str, layout: ServiceLayout) -> None:
+    state = layout.state_file(name)
+    record = ProcessRecord.load(state)
+    if record is None:
+        say(f"{name}: not started by `up` (no state file)")
+        return
+    say(f"stopping {name} (pid {record.pid}) ..." if stop(record) else f"{name}: not running")
+    state.unlink(missing_ok=True)
 
 
 def status(

@@ -1,0 +1,3 @@
+"""Test-wide plugins: the real Kafka and Elasticsearch session fixtures."""
+
+pytest_plugins = ["tests.real_services"]
