@@ -44,6 +44,14 @@ def run(
         Path, typer.Option(help="Watchlist TOML: the sources to crawl.")
     ] = PROJECT_ROOT / "fixtures" / "watchlist.toml",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream",
+            help="Streaming mode: local Kafka + Elasticsearch, workers as processes.",
+        ),
+    ] = False,
+    nlp_workers: Annotated[int, typer.Option(help="NLP worker processes (--stream).")] = 2,
 ) -> None:
     """Run the whole pipeline embedded: crawl, extract, store, alert, then print a summary.
 
@@ -52,13 +60,26 @@ def run(
     and checked against the alert rules (emails land in var/outbox/ unless SMTP is set).
 
     \b
+    With --stream the same crawl goes through the real services instead: Kafka (KRaft) and
+    Elasticsearch are installed and started locally (`centinela services up`), two
+    `centinela nlp` workers and one `centinela index` worker run as processes, and the
+    posts end up in the Elasticsearch alias centinela-posts.
+
+    \b
     Example:  centinela run && centinela search "reynosa"
+              centinela run --stream --nlp-workers 2
     """
-    from pipeline.cli_run import run_with_progress
+    from pipeline.cli_run import run_stream_with_progress, run_with_progress
     from pipeline.logs import configure_logging
 
     configure_logging()
-    code = run_with_progress(get_settings(), sites=sites, watchlist=watchlist, quiet=quiet)
+    settings = get_settings()
+    if stream:
+        code = run_stream_with_progress(
+            settings, sites=sites, watchlist=watchlist, nlp_workers=nlp_workers
+        )
+    else:
+        code = run_with_progress(settings, sites=sites, watchlist=watchlist, quiet=quiet)
     raise typer.Exit(code)
 
 
@@ -145,9 +166,17 @@ def evaluate(
       centinela extract -i fixtures/gold/dev.jsonl -o /tmp/pred.jsonl
       centinela eval fixtures/gold/dev.jsonl /tmp/pred.jsonl
     """
-    from nlp.evaluate import evaluate_files
+    from nlp.evaluate import evaluate, format_report
 
-    typer.echo(evaluate_files(gold, pred))
+    def read(path: Path) -> list[dict[str, object]]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    for path in (gold, pred):
+        if not path.is_file():
+            err.print(f"error: no such file: {path}")
+            raise typer.Exit(2)
+    typer.echo(format_report(evaluate(read(gold), read(pred))))
 
 
 @app.command()

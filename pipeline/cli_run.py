@@ -76,3 +76,25 @@ def summary_table(summary: RunSummary) -> Table:
     for stage, count in sorted(summary.dead_letters.items()):
         table.add_row(f"  dead letters: {stage}", f"{count:,}")
     return table
+
+
+def run_stream_with_progress(
+    settings: Settings, *, sites: Path, watchlist: Path, nlp_workers: int
+) -> int:
+    """Run the streaming pipeline once over the fixture sites; return the exit status."""
+    from pipeline.stream_mode import run_streaming
+
+    def on_wait(raw_lag: int, enriched_lag: int) -> None:
+        console.log(f"waiting: {raw_lag} raw posts to enrich, {enriched_lag} to index")
+
+    summary = run_streaming(
+        settings, sites=sites, watchlist=watchlist, nlp_workers=nlp_workers, on_wait=on_wait
+    )
+    table = Table(title=f"Centinela stream ({summary.seconds:.1f} s)", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("posts published to Kafka", f"{summary.posts_published:,}")
+    table.add_row("crawl dead letters", f"{summary.crawl_dead_letters:,}")
+    table.add_row("documents in Elasticsearch", f"{summary.documents_indexed:,}")
+    console.print(table)
+    return 0

@@ -114,11 +114,11 @@ def admin_create() -> None:
     \b
     Example:  centinela index admin create
     """
-    from indexer.elastic.admin import ensure_alias
-    from indexer.elastic.sink import client_from_settings
+    from indexer.elastic.admin import create
+    from indexer.elastic.client import client_from_settings
 
     es = get_settings().elasticsearch
-    typer.echo(ensure_alias(client_from_settings(es), es))
+    typer.echo(create(client_from_settings(es), es.index_prefix))
 
 
 @admin_app.command("status")
@@ -128,11 +128,14 @@ def admin_status() -> None:
     \b
     Example:  centinela index admin status
     """
+    from dataclasses import asdict
+
     from indexer.elastic.admin import status
-    from indexer.elastic.sink import client_from_settings
+    from indexer.elastic.client import client_from_settings
 
     es = get_settings().elasticsearch
-    typer.echo(json.dumps(status(client_from_settings(es), es), indent=2, default=str))
+    report = status(client_from_settings(es), es.index_prefix)
+    typer.echo(json.dumps(asdict(report), indent=2, default=str))
 
 
 @admin_app.command("roll")
@@ -145,10 +148,10 @@ def admin_roll() -> None:
     Example:  centinela index admin roll && centinela index admin status
     """
     from indexer.elastic.admin import roll
-    from indexer.elastic.sink import client_from_settings
+    from indexer.elastic.client import client_from_settings
 
     es = get_settings().elasticsearch
-    typer.echo(roll(client_from_settings(es), es))
+    typer.echo(roll(client_from_settings(es), es.index_prefix))
 
 
 def register(app: typer.Typer) -> None:

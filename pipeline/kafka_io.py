@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
@@ -111,3 +111,23 @@ def ensure_topics(settings: KafkaSettings, *, partitions: int = 4) -> list[str]:
     finally:
         admin.close()
     return names
+
+
+def group_lag(settings: KafkaSettings, topic: str, group: str) -> int:
+    """Return how many messages of ``topic`` the consumer group has not committed yet."""
+    name = topic_name(settings, topic)
+    probe: Any = KafkaConsumer(
+        bootstrap_servers=settings.bootstrap,
+        group_id=f"{settings.topic_prefix}{group}",
+        enable_auto_commit=False,
+        client_id="centinela-lag",
+    )
+    try:
+        partitions = probe.partitions_for_topic(name) or set()
+        tps = [TopicPartition(name, p) for p in sorted(partitions)]
+        if not tps:
+            return 0
+        ends = probe.end_offsets(tps)
+        return sum(ends[tp] - (probe.committed(tp) or 0) for tp in tps)
+    finally:
+        probe.close(autocommit=False)

@@ -10,6 +10,7 @@ the dead-letter sink have flushed.
 from __future__ import annotations
 
 import logging
+import random
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -90,6 +91,8 @@ class StageRunner(Generic[InT, OutCo]):
         *,
         batch_size: int = 64,
         poll_timeout_s: float = 0.5,
+        flush_retries: int | None = 0,
+        stop: threading.Event | None = None,
     ) -> None:
         self.stage = stage
         self.stats = StageStats()
@@ -98,6 +101,8 @@ class StageRunner(Generic[InT, OutCo]):
         self._dead_letters = dead_letters
         self._batch_size = batch_size
         self._poll_timeout_s = poll_timeout_s
+        self._flush_retries = flush_retries
+        self._stop = stop or threading.Event()
 
     def run_once(self) -> int:
         """Handle one polled batch; return how many messages it held."""
@@ -115,7 +120,7 @@ class StageRunner(Generic[InT, OutCo]):
                 letters.append(self._letter(error, message))
         outputs = self._handle(records, sources, letters)
         self._sink.add(outputs)
-        self._sink.flush()
+        self._flush_sink()
         if letters:
             for letter in letters:
                 self.stats.count_error(letter)
@@ -131,6 +136,29 @@ class StageRunner(Generic[InT, OutCo]):
         self.stats.produced += len(outputs)
         self.stats.batches += 1
         return len(messages)
+
+    def _flush_sink(self) -> None:
+        """Flush the sink; while it is unavailable, retry with capped backoff and jitter.
+
+        Nothing is committed until the flush succeeds, so giving up (retries exhausted or a
+        stop requested) loses nothing: the group's next consumer gets the batch again.
+        """
+        attempt = 0
+        while True:
+            try:
+                self._sink.flush()
+                return
+            except Exception as error:
+                attempt += 1
+                out_of_retries = self._flush_retries is not None and attempt > self._flush_retries
+                if out_of_retries or self._stop.is_set():
+                    raise
+                delay = min(30.0, 0.5 * 2 ** min(attempt, 6)) * random.uniform(0.5, 1.0)  # noqa: S311
+                log.warning(
+                    "stage=%s sink flush failed (attempt %d): %s; retrying in %.1f s",
+                    self.stage.name, attempt, error, delay,
+                )
+                self._stop.wait(delay)
 
     def run(self, stop: threading.Event, *, until_idle: Callable[[], bool] | None = None) -> None:
         """Loop until ``stop`` is set, or until idle when ``until_idle()`` says input ended."""

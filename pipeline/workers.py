@@ -74,6 +74,8 @@ def run_nlp_worker(
             TopicSink(producer, kafka.enriched_topic),
             TopicSink(producer, kafka.dlq_topic),
             batch_size=settings.nlp.batch_size,
+            flush_retries=None,
+            stop=stop,
         )
         return _loop(runner, stop, options, on_batch)
     finally:
@@ -87,8 +89,9 @@ def run_index_worker(
     on_batch: Callable[[StageStats], None] | None = None,
 ) -> StageStats:
     """Consume EnrichedPosts and bulk-index them into the alias; return the stats."""
-    from indexer.elastic.admin import ensure_alias
-    from indexer.elastic.sink import ElasticsearchSink, client_from_settings
+    from indexer.elastic.admin import create
+    from indexer.elastic.client import client_from_settings
+    from indexer.elastic.sink import ElasticsearchSink
 
     kafka, es = settings.kafka, settings.elasticsearch
     ensure_topics(kafka)
@@ -96,7 +99,7 @@ def run_index_worker(
     if options.install_signals:
         install_shutdown(stop)
     client = client_from_settings(es)
-    ensure_alias(client, es)
+    create(client, es.index_prefix)
     consumer = KafkaTopicConsumer(
         kafka, kafka.enriched_topic, kafka.indexer_group, client_id="index"
     )
@@ -106,9 +109,11 @@ def run_index_worker(
         runner: StageRunner[Any, Any] = StageRunner(
             passthrough_stage("index"),
             consumer,
-            ElasticsearchSink(client, es, dead_letters),
+            ElasticsearchSink(client, dead_letters, es),
             dead_letters,
             batch_size=es.bulk_max_docs,
+            flush_retries=None,
+            stop=stop,
         )
         return _loop(runner, stop, options, on_batch)
     finally:
