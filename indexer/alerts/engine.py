@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Literal, Self
 
 from indexer.alerts.mailer import Mailer
+from indexer.alerts.matchers import Matcher, PythonMatcher
 from indexer.alerts.render import render_alert
 from indexer.alerts.rules import Match, MatchContext, Rule
 from indexer.alerts.state import AlertState
@@ -66,8 +67,13 @@ class AlertEngine:
         clock: Callable[[], datetime] = utc_now,
         retry_base_s: float = 30.0,
         retry_max_s: float = 3600.0,
+        matcher: Matcher | None = None,
     ) -> None:
-        """Keep the enabled rules evaluable here; report the others in ``skipped``."""
+        """Keep the enabled rules ``matcher`` can evaluate; report the others in ``skipped``.
+
+        ``matcher`` defaults to the ``PythonMatcher`` (embedded mode); streaming mode passes a
+        ``PercolatorMatcher``.
+        """
         settings = settings or get_settings()
         self._sender = settings.smtp.sender
         self._kibana = settings.kibana.url
@@ -75,13 +81,14 @@ class AlertEngine:
         self._mailer = mailer
         self._clock = clock
         self._retry = (retry_base_s, retry_max_s)
+        self.matcher: Matcher = matcher or PythonMatcher()
         self.rules: dict[str, Rule] = {}
         self.skipped: list[str] = []
         for rule in rules:
             if not rule.enabled:
                 self.skipped.append(f"{rule.name}: disabled")
-            elif not rule.evaluable_embedded:
-                self.skipped.append(f"{rule.name}: has raw_query, not evaluable embedded")
+            elif (why := self.matcher.unsupported(rule)) is not None:
+                self.skipped.append(f"{rule.name}: {why}")
             else:
                 self.rules[rule.name] = rule
         for note in self.skipped:
@@ -99,15 +106,14 @@ class AlertEngine:
             for p in ordered
         }
         self.state.commit()
+        by_id = {post.doc_id: post for post in ordered}
+        found: dict[str, list[tuple[EnrichedPost, Match]]] = {}
+        for match in self.matcher.match(list(self.rules.values()), ordered, contexts):
+            if not self.state.already(match.rule, match.doc_id):
+                found.setdefault(match.rule, []).append((by_id[match.doc_id], match))
         records: list[AlertRecord] = []
-        for rule in self.rules.values():
-            found: list[tuple[EnrichedPost, Match]] = []
-            for post in ordered:
-                match = rule.matches(post, contexts[post.doc_id])
-                if match is not None and not self.state.already(rule.name, post.doc_id):
-                    found.append((post, match))
-            if found:
-                records += self._route(rule, found, now)
+        for name, items in found.items():
+            records += self._route(self.rules[name], items, now)
         return records + self.flush_due(now)
 
     def flush_due(self, now: datetime | None = None) -> list[AlertRecord]:

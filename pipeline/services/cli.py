@@ -32,7 +32,11 @@ def _fail(error: ServicesError) -> typer.Exit:
 
 @app.command()
 def install(names: Names = None) -> None:
-    """Resolve the service jars into .cache/services (idempotent)."""
+    """Resolve the service jars into .cache/services (idempotent).
+
+    \b
+    Example:  centinela services install
+    """
     try:
         install_services(names=_names(names))
     except ServicesError as error:
@@ -46,7 +50,11 @@ def up(
     es_port: Annotated[int | None, typer.Option(help="Elasticsearch HTTP port")] = None,
     timeout: Annotated[float, typer.Option(help="seconds to wait for health")] = 120.0,
 ) -> None:
-    """Install if needed, start the services detached, and wait until they are healthy."""
+    """Install if needed, start the services detached, and wait until they are healthy.
+
+    \b
+    Example:  centinela services up --kafka-port 9092 --es-port 9200
+    """
     ports = {KAFKA: kafka_port, ELASTICSEARCH: es_port}
     chosen = {name: port for name, port in ports.items() if port is not None}
     try:
@@ -57,7 +65,11 @@ def up(
 
 @app.command()
 def down(names: Names = None) -> None:
-    """Stop the services started by `up`."""
+    """Stop the services started by `up`.
+
+    \b
+    Example:  centinela services down
+    """
     try:
         stop_services(_names(names))
     except ServicesError as error:
@@ -66,7 +78,11 @@ def down(names: Names = None) -> None:
 
 @app.command()
 def status(names: Names = None) -> None:
-    """Show pid, port, health and memory of each service; exit 1 if one is unhealthy."""
+    """Show pid, port, health and memory of each service; exit 1 if one is unhealthy.
+
+    \b
+    Example:  centinela services status
+    """
     try:
         report = service_status(_names(names))
     except ServicesError as error:

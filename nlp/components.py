@@ -1,0 +1,208 @@
+"""The spaCy components of the Centinela pipeline, registered by name with ``Language.factory``.
+
+Each component reads and writes ``Doc._`` extensions (declared in ``assigns``); spans are kept
+in normalised-text coordinates until ``nlp.extractor`` maps them back to the raw text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.aliases import AliasExtractor
+from nlp.contacts import ContactExtractor
+from nlp.langid import LanguageScorer
+from nlp.places import PlaceExtractor
+from nlp.prices import PriceExtractor
+from nlp.relevance import Evidence, FeatureBuilder, LinearModel
+from nlp.resources import data_path
+from nlp.tags import TagExtractor
+from nlp.textmap import Occupied, normalise
+
+TAG_SCAN_CHARS = 20_000  # tags are post-level flags; the head of a huge post decides them
+_EXTENSIONS: dict[str, Any] = {
+    "platform": None,
+    "lang_hint": None,
+    "norm": None,
+    "lang": "und",
+    "places": [],
+    "contacts": [],
+    "prices": [],
+    "aliases": [],
+    "tags": None,
+    "score": 0.0,
+    "is_smuggling_ad": False,
+}
+for _name, _default in _EXTENSIONS.items():
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def _spans(items: list[Any]) -> list[tuple[int, int]]:
+    return [(item.start, item.end) for item in items]
+
+
+@Language.factory("centinela_normalizer", assigns=["doc._.norm"])
+def make_normalizer(nlp: Language, name: str) -> Any:
+    """Undo digit obfuscation into ``doc._.norm`` (a NormText with offsets to the raw text)."""
+
+    def normalizer(doc: Doc) -> Doc:
+        doc._.norm = normalise(doc.text)
+        return doc
+
+    return normalizer
+
+
+@Language.factory(
+    "centinela_langid", assigns=["doc._.lang"], default_config={"data_file": "langid.json"}
+)
+def make_langid(nlp: Language, name: str, data_file: str) -> Any:
+    """Identify the post's language into ``doc._.lang`` (a supported ``lang_hint`` wins)."""
+    scorer = LanguageScorer.from_file(data_path(data_file))
+
+    def langid(doc: Doc) -> Doc:
+        doc._.lang = scorer.identify(doc.text, doc._.lang_hint)
+        return doc
+
+    return langid
+
+
+@Language.factory(
+    "centinela_places",
+    assigns=["doc._.places"],
+    default_config={"gazetteer_file": "gazetteer.tsv", "cues_file": "route_cues.json"},
+)
+def make_places(nlp: Language, name: str, gazetteer_file: str, cues_file: str) -> Any:
+    """Find gazetteer places with route roles into ``doc._.places``."""
+    extractor = PlaceExtractor(data_path(gazetteer_file), data_path(cues_file))
+
+    def places(doc: Doc) -> Doc:
+        doc._.places = extractor.extract(doc._.norm.text, [])
+        return doc
+
+    return places
+
+
+@Language.factory(
+    "centinela_contacts",
+    assigns=["doc._.contacts", "doc._.places"],
+    default_config={"data_file": "contacts.json"},
+)
+def make_contacts(nlp: Language, name: str, data_file: str) -> Any:
+    """Find phones, handles, emails and links into ``doc._.contacts``; drop places inside them."""
+    extractor = ContactExtractor(data_path(data_file))
+
+    def contacts(doc: Doc) -> Doc:
+        countries = [p.entry.country for p in doc._.places]
+        found = extractor.extract(doc._.norm.text, countries, doc._.lang, doc._.platform)
+        doc._.contacts = found
+        taken = Occupied(len(doc._.norm.text), _spans(found))
+        doc._.places = [p for p in doc._.places if not taken.overlaps(p.start, p.end)]
+        return doc
+
+    return contacts
+
+
+@Language.factory(
+    "centinela_prices",
+    assigns=["doc._.prices", "doc._.places"],
+    default_config={"data_file": "currencies.json"},
+)
+def make_prices(nlp: Language, name: str, data_file: str) -> Any:
+    """Find money mentions into ``doc._.prices``, outside contacts; drop places inside them."""
+    extractor = PriceExtractor(data_path(data_file))
+
+    def prices(doc: Doc) -> Doc:
+        found = extractor.extract(doc._.norm.text, _spans(doc._.contacts))
+        doc._.prices = found
+        taken = Occupied(len(doc._.norm.text), _spans(found))
+        doc._.places = [p for p in doc._.places if not taken.overlaps(p.start, p.end)]
+        return doc
+
+    prices.extractor = extractor  # type: ignore[attr-defined]
+    return prices
+
+
+@Language.factory(
+    "centinela_aliases",
+    assigns=["doc._.aliases"],
+    default_config={
+        "data_file": "aliases.json",
+        "gazetteer_file": "gazetteer.tsv",
+        "cues_file": "route_cues.json",
+    },
+)
+def make_aliases(
+    nlp: Language, name: str, data_file: str, gazetteer_file: str, cues_file: str
+) -> Any:
+    """Find the names smugglers go by into ``doc._.aliases``, never over places or contacts."""
+    names = set(PlaceExtractor(data_path(gazetteer_file), data_path(cues_file)).folded)
+    extractor = AliasExtractor(data_path(data_file), names)
+
+    def aliases(doc: Doc) -> Doc:
+        blocked = _spans(doc._.places) + _spans(doc._.contacts) + _spans(doc._.prices)
+        doc._.aliases = extractor.extract(doc._.norm.text, blocked)
+        return doc
+
+    return aliases
+
+
+@Language.factory(
+    "centinela_tags", assigns=["doc._.tags"], default_config={"data_file": "tags.json"}
+)
+def make_tags(nlp: Language, name: str, data_file: str) -> Any:
+    """Tag services, transport modes and payment terms into ``doc._.tags``."""
+    extractor = TagExtractor(data_path(data_file))
+
+    def tags(doc: Doc) -> Doc:
+        doc._.tags = extractor.extract(doc._.norm.text[:TAG_SCAN_CHARS])
+        return doc
+
+    return tags
+
+
+def evidence_of(doc: Doc) -> Evidence:
+    """Summarise what the earlier components found in ``doc`` for the relevance model."""
+    tags = doc._.tags
+    return Evidence(
+        prices=len(doc._.prices),
+        contacts=len(doc._.contacts),
+        aliases=len(doc._.aliases),
+        places=len(doc._.places),
+        us_places=sum(p.entry.country == "US" for p in doc._.places),
+        role_places=sum(p.role in ("origin", "crossing", "destination") for p in doc._.places),
+        services=len(tags.services),
+        modes=len(tags.transport_modes),
+        payments=len(tags.payment_terms),
+    )
+
+
+@Language.factory(
+    "centinela_relevance",
+    assigns=["doc._.score", "doc._.is_smuggling_ad"],
+    default_config={
+        "cues_file": "relevance_cues.json",
+        "weights_file": "relevance_weights.json",
+        "threshold": 0.5,
+    },
+)
+def make_relevance(
+    nlp: Language, name: str, cues_file: str, weights_file: str, threshold: float
+) -> Any:
+    """Score how likely the post is a smuggling offer into ``doc._.score``."""
+    builder = FeatureBuilder(data_path(cues_file))
+    model = LinearModel.from_file(data_path(weights_file), builder.size)
+
+    def relevance(doc: Doc) -> Doc:
+        evidence = evidence_of(doc)
+        score = max(
+            model.score(builder.features(doc.text, evidence)), builder.floor(doc.text, evidence)
+        )
+        doc._.score = score
+        doc._.is_smuggling_ad = score >= threshold
+        return doc
+
+    relevance.model_version = model.version  # type: ignore[attr-defined]
+    return relevance

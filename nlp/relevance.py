@@ -1,0 +1,150 @@
+"""Relevance: is this post a smuggling offer? Features from the extractions and cue families,
+plus hashed words, scored by a logistic model whose weights are a data file.
+
+``python -m nlp.train`` fits the weights from the project's own labelled posts. This module
+only scores; it is the seam where an ONNX transformer classifier can later replace or be
+averaged with the linear model (same ``score(features) -> float`` contract).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlp.errors import ModelError
+from nlp.resources import load_json
+from nlp.textmap import fold
+
+_TOKEN = re.compile(r"[^\W_]+")
+HASH_DIM = 4096
+_NEGATIVE_FAMILIES = ("warning", "news", "help_seeking", "legit_business")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the other components found in a post, as counts."""
+
+    prices: int
+    contacts: int
+    aliases: int
+    places: int
+    us_places: int
+    role_places: int
+    services: int
+    modes: int
+    payments: int
+
+
+def _pattern(cues: list[str]) -> re.Pattern[str]:
+    alt = "|".join(re.escape(fold(c)) for c in sorted(set(cues), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+
+
+class FeatureBuilder:
+    """Turn a text and its Evidence into a sparse feature vector {index: value}."""
+
+    def __init__(self, cues_path: Path) -> None:
+        data = load_json(cues_path)
+        families: dict[str, list[str]] = data["families"]
+        self.floor_score = float(data.get("floor_rule", {}).get("score", 0.0))
+        self.families = {name: _pattern(cues) for name, cues in families.items()}
+        self.dense_names = [
+            "bias",
+            "has_price",
+            "n_prices",
+            "has_contact",
+            "n_contacts",
+            "has_alias",
+            "has_place",
+            "us_place",
+            "role_places",
+            "services",
+            "modes",
+            "payments",
+            "questions",
+            "first_person",
+            "long_text",
+            *(f"cue_{name}" for name in self.families),
+            *(f"any_{name}" for name in self.families),
+        ]
+
+    def floor(self, text: str, ev: Evidence) -> float:
+        """Return the lowest score the structure of the post allows (0.0 when no rule fires).
+
+        Short offers ("Guate - Hou 🚐 Q 40,000 📲 wa.me/…") carry little vocabulary for the
+        model but the full structure of an ad: a price, a route and a way to reach the seller.
+        """
+        if not (ev.prices and (ev.us_places or ev.role_places >= 2)):
+            return 0.0
+        folded = fold(text[:5000])
+        if any(self.families[f].search(folded) for f in _NEGATIVE_FAMILIES if f in self.families):
+            return 0.0
+        offer = "offer" in self.families and self.families["offer"].search(folded)
+        return self.floor_score if ev.contacts or offer else 0.0
+
+    @property
+    def size(self) -> int:
+        """Number of features: dense ones first, then the hashed-word buckets."""
+        return len(self.dense_names) + HASH_DIM
+
+    def features(self, text: str, ev: Evidence) -> dict[int, float]:
+        """Return the feature vector of ``text`` (first 5,000 characters) as {index: value}."""
+        folded = fold(text[:5000])
+        dense = [
+            1.0,
+            float(ev.prices > 0),
+            math.log1p(ev.prices),
+            float(ev.contacts > 0),
+            math.log1p(ev.contacts),
+            float(ev.aliases > 0),
+            float(ev.places > 0),
+            float(ev.us_places > 0),
+            math.log1p(ev.role_places),
+            math.log1p(ev.services),
+            math.log1p(ev.modes),
+            math.log1p(ev.payments),
+            math.log1p(folded.count("?")),
+            float(
+                bool(
+                    re.search(
+                        r"(?<!\w)(?:necesito|busco|i need|mwen bezwen|preciso|j'ai besoin)(?!\w)",
+                        folded,
+                    )
+                )
+            ),
+            float(len(folded) > 400),
+        ]
+        counts = [len(p.findall(folded)) for p in self.families.values()]
+        dense += [math.log1p(c) for c in counts] + [float(c > 0) for c in counts]
+        vec = {i: v for i, v in enumerate(dense) if v}
+        offset = len(self.dense_names)
+        for token in set(_TOKEN.findall(folded)):
+            if len(token) > 2 and not token.isdigit():
+                vec[offset + zlib.crc32(token.encode()) % HASH_DIM] = 1.0
+        return vec
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Logistic regression weights over the FeatureBuilder's features."""
+
+    weights: tuple[float, ...]
+    version: str
+
+    @classmethod
+    def from_file(cls, path: Path, size: int) -> LinearModel:
+        """Load weights stored by ``nlp.train``; a size mismatch is a ModelError."""
+        data = load_json(path)
+        weights = tuple(float(w) for w in data["weights"])
+        if len(weights) != size:
+            raise ModelError(f"{path}: {len(weights)} weights, features need {size}; retrain")
+        return cls(weights=weights, version=str(data.get("version", "unversioned")))
+
+    def score(self, features: dict[int, float]) -> float:
+        """Return the probability that the post is a smuggling ad."""
+        z = sum(self.weights[i] * v for i, v in features.items())
+        z = max(-30.0, min(30.0, z))
+        return 1.0 / (1.0 + math.exp(-z))

@@ -1,0 +1,51 @@
+"""The relevance model: features, the structural floor rule, and deterministic training."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nlp.relevance import Evidence, FeatureBuilder
+from nlp.resources import data_path
+from nlp.train import fit
+
+NOTHING = Evidence(0, 0, 0, 0, 0, 0, 0, 0, 0)
+SHORT_AD = Evidence(
+    prices=1,
+    contacts=1,
+    aliases=0,
+    places=2,
+    us_places=1,
+    role_places=2,
+    services=0,
+    modes=0,
+    payments=0,
+)
+
+
+def builder() -> FeatureBuilder:
+    return FeatureBuilder(data_path("relevance_cues.json"))
+
+
+def test_features_are_sparse_and_bounded() -> None:
+    b = builder()
+    vec = b.features("Viajes seguros, info por inbox " * 50, NOTHING)
+    assert all(0 <= i < b.size for i in vec) and vec[0] == 1.0
+
+
+def test_floor_lifts_a_short_ad() -> None:
+    assert builder().floor("Guate - Hou 🚐 Q 40,000 📲 wa.me/50233445566", SHORT_AD) >= 0.5
+
+
+def test_floor_ignores_warnings_and_posts_without_route() -> None:
+    b = builder()
+    assert b.floor("CUIDADO: estafa, cobran $5,000 hasta Houston, denuncie", SHORT_AD) == 0.0
+    assert b.floor("Guate 📲 Q 40,000", NOTHING) == 0.0
+
+
+def test_fit_is_deterministic_and_separates() -> None:
+    x = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]] * 10)
+    y = np.array([1.0, 0.0] * 10)
+    w1, w2 = fit(x, y, dense=2), fit(x, y, dense=2)
+    assert np.array_equal(w1, w2)
+    p = 1 / (1 + np.exp(-(x @ w1)))
+    assert ((p > 0.5) == (y == 1)).all()
