@@ -16,11 +16,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pipeline.kafka_io import KafkaTopicConsumer, KafkaTopicProducer, ensure_topics
-from pipeline.runner import StageRunner, StageStats, TopicSink, install_shutdown
+from pipeline.runner import StageRunner, StageStats, TopicSink
 from pipeline.settings import Settings
 from pipeline.stages import passthrough_stage
-from pipeline.workers import WorkerOptions
+from pipeline.workers import WorkerOptions, kafka_stage
 
 if TYPE_CHECKING:
     from indexer.alerts.streaming import AlertSink
@@ -42,30 +41,23 @@ def run_alert_worker(
 
     options = options or WorkerOptions()
     kafka, es = settings.kafka, settings.elasticsearch
-    ensure_topics(kafka)
-    stop = threading.Event()
-    if options.install_signals:
-        install_shutdown(stop)
     client = client_from_settings(es)
-    started = open_streaming_engine(settings, client)
-    engine = started.engine
+    engine = open_streaming_engine(settings, client).engine
     sink = AlertSink(engine)
-    consumer = KafkaTopicConsumer(kafka, kafka.enriched_topic, kafka.alert_group, client_id="alert")
-    producer = KafkaTopicProducer(kafka, client_id="alert")
+    topic, group = kafka.enriched_topic, kafka.alert_group
     try:
-        runner: StageRunner[Any, Any] = StageRunner(
-            passthrough_stage("alert"),
-            consumer,
-            sink,
-            TopicSink(producer, kafka.dlq_topic),
-            batch_size=min(kafka.max_poll_records, es.bulk_max_docs),
-            flush_retries=es.max_retries,
-            stop=stop,
-        )
-        return _loop(runner, sink, stop, options, on_batch)
+        with kafka_stage(settings, topic, group, options) as (consumer, producer, stop):
+            runner: StageRunner[Any, Any] = StageRunner(
+                passthrough_stage("alert"),
+                consumer,
+                sink,
+                TopicSink(producer, kafka.dlq_topic),
+                batch_size=min(kafka.max_poll_records, es.bulk_max_docs),
+                flush_retries=es.max_retries,
+                stop=stop,
+            )
+            return _loop(runner, sink, stop, options, on_batch)
     finally:
-        consumer.close()
-        producer.close()
         engine.close()
         client.close()
 

@@ -201,31 +201,23 @@ def _drain(
             batch_size=settings.nlp.batch_size,
             poll_timeout_s=0.05,
         )
-        index = StageRunner(
-            passthrough_stage("index"),
-            bus.consumer(kafka.enriched_topic, kafka.indexer_group),
-            store,
-            dead_letters,
-            batch_size=500,
-            poll_timeout_s=0.0,
-        )
-        alert = StageRunner(
-            passthrough_stage("alert"),
-            bus.consumer(kafka.enriched_topic, kafka.alert_group),
-            _AlertSink(engine, summary),
-            dead_letters,
-            batch_size=500,
-            poll_timeout_s=0.0,
-        )
-        tally = StageRunner(
-            passthrough_stage("summary"),
-            bus.consumer(kafka.enriched_topic, "summary"),
-            counts,
-            dead_letters,
-            batch_size=500,
-            poll_timeout_s=0.0,
-        )
-        runners: list[StageRunner[Any, Any]] = [nlp, index, alert, tally]
+        # Each consumer of the enriched topic is its own group, as in a deployment.
+        fanout: list[tuple[str, str, Any]] = [
+            ("index", kafka.indexer_group, store),
+            ("alert", kafka.alert_group, _AlertSink(engine, summary)),
+            ("summary", "summary", counts),
+        ]
+        runners: list[StageRunner[Any, Any]] = [nlp] + [
+            StageRunner(
+                passthrough_stage(name),
+                bus.consumer(kafka.enriched_topic, group),
+                sink,
+                dead_letters,
+                batch_size=500,
+                poll_timeout_s=0.0,
+            )
+            for name, group, sink in fanout
+        ]
         while not stop.is_set():
             handled = sum(runner.run_once() for runner in runners)
             if handled == 0 and crawl_done.is_set() and _drained(bus, settings):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,25 @@ class WorkerOptions:
 
     idle_exit_s: float | None = None
     install_signals: bool = True
+
+
+@contextmanager
+def kafka_stage(
+    settings: Settings, topic: str, group: str, options: WorkerOptions
+) -> Iterator[tuple[KafkaTopicConsumer, KafkaTopicProducer, threading.Event]]:
+    """Topics ensured, a group consumer, a producer and a stop flag set by SIGTERM/SIGINT."""
+    kafka = settings.kafka
+    ensure_topics(kafka)
+    stop = threading.Event()
+    if options.install_signals:
+        install_shutdown(stop)
+    consumer = KafkaTopicConsumer(kafka, topic, group, client_id=group)
+    producer = KafkaTopicProducer(kafka, client_id=group)
+    try:
+        yield consumer, producer, stop
+    finally:
+        consumer.close()
+        producer.close()
 
 
 def _loop(
@@ -60,14 +80,9 @@ def run_nlp_worker(
     from nlp import Extractor
 
     kafka = settings.kafka
-    ensure_topics(kafka)
-    stop = threading.Event()
-    if options.install_signals:
-        install_shutdown(stop)
     extractor = Extractor.load(settings.nlp)
-    consumer = KafkaTopicConsumer(kafka, kafka.raw_topic, kafka.nlp_group, client_id="nlp")
-    producer = KafkaTopicProducer(kafka, client_id="nlp")
-    try:
+    topic, group = kafka.raw_topic, kafka.nlp_group
+    with kafka_stage(settings, topic, group, options) as (consumer, producer, stop):
         runner = StageRunner(
             nlp_stage(extractor),
             consumer,
@@ -78,9 +93,6 @@ def run_nlp_worker(
             stop=stop,
         )
         return _loop(runner, stop, options, on_batch)
-    finally:
-        consumer.close()
-        producer.close()
 
 
 def run_index_worker(
@@ -94,18 +106,11 @@ def run_index_worker(
     from indexer.elastic.sink import ElasticsearchSink
 
     kafka, es = settings.kafka, settings.elasticsearch
-    ensure_topics(kafka)
-    stop = threading.Event()
-    if options.install_signals:
-        install_shutdown(stop)
     client = client_from_settings(es)
     create(client, es.index_prefix)
-    consumer = KafkaTopicConsumer(
-        kafka, kafka.enriched_topic, kafka.indexer_group, client_id="index"
-    )
-    producer = KafkaTopicProducer(kafka, client_id="index")
-    dead_letters = TopicSink(producer, kafka.dlq_topic)
-    try:
+    topic, group = kafka.enriched_topic, kafka.indexer_group
+    with kafka_stage(settings, topic, group, options) as (consumer, producer, stop):
+        dead_letters = TopicSink(producer, kafka.dlq_topic)
         runner: StageRunner[Any, Any] = StageRunner(
             passthrough_stage("index"),
             consumer,
@@ -116,9 +121,6 @@ def run_index_worker(
             stop=stop,
         )
         return _loop(runner, stop, options, on_batch)
-    finally:
-        consumer.close()
-        producer.close()
 
 
 def publish_crawl(
