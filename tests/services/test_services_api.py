@@ -79,7 +79,11 @@ def test_status_reports_the_running_services(
 
 
 @pytest.mark.integration
-def test_install_is_idempotent(kafka_service: KafkaService, services_settings: Settings) -> None:
+def test_install_is_idempotent(
+    kafka_service: KafkaService,
+    elasticsearch_service: ElasticsearchService,
+    services_settings: Settings,
+) -> None:
     layout = ServiceLayout.from_settings(services_settings)
     assert install_one(KAFKA, layout) is False
     assert install_one(ELASTICSEARCH, layout) is False
