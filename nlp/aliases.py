@@ -24,6 +24,12 @@ class AliasSpan:
     value: str
 
 
+def _shouting(text: str) -> bool:
+    """Return whether ``text`` is written mostly in capitals (then caps say nothing)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 20 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -51,6 +57,8 @@ class AliasExtractor:
             rf"[\"“«'](?P<name>(?:{titles}|{articles})\s+{word}(?:\s+{word})?)[\"”»']"
         )
         self.word_re = re.compile(word)
+        self.article_words = {a.lower() for a in data["articles"]}
+        self.org_words = {fold(w) for w in data["org_words"]}
 
     def extract(self, text: str, blocked: list[tuple[int, int]]) -> list[AliasSpan]:
         """Return the aliases in ``text`` not overlapping ``blocked`` spans (places, contacts)."""
@@ -83,7 +91,8 @@ class AliasExtractor:
         if not words:
             return None
         if needs_case and not (
-            words[-1][0].isupper() and (words[0][0].isupper() or words[0].lower() in ("el", "la"))
+            words[-1][0].isupper()
+            and (words[0][0].isupper() or words[0].lower() in self.article_words)
         ):
             return None
         value = " ".join(words)
@@ -92,9 +101,11 @@ class AliasExtractor:
             return None
         if len(words) >= 2 and fold(" ".join(words[-2:])) in self.stop:
             return None
+        if any(fold(w.rstrip(".")) in self.org_words for w in words):
+            return None
         if any(fold(" ".join(words[i:])) in self.places for i in range(len(words))):
             return None
-        if len(value) < 3 or value.isupper() and len(value) > 4:
+        if len(value) < 3 or value.isupper() and len(value) > 4 and not _shouting(text):
             return None
         new_end = start + len(value)
         if text[start:new_end] != value:  # whitespace inside the name was not single spaces

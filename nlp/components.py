@@ -6,6 +6,7 @@ in normalised-text coordinates until ``nlp.extractor`` maps them back to the raw
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from spacy.language import Language
@@ -202,6 +203,10 @@ def make_relevance(
         )
         doc._.score = score
         doc._.is_smuggling_ad = score >= threshold
+        if not doc._.is_smuggling_ad:  # outside an offer, a place named without a cue is a location
+            doc._.places = [p if p.cued else replace(p, role="unknown") for p in doc._.places]
+        else:  # in an offer, a Mexican border city "reached" is where the crossing starts
+            doc._.places = [replace(p, role="crossing") if p.way_in else p for p in doc._.places]
         return doc
 
     relevance.model_version = model.version  # type: ignore[attr-defined]

@@ -17,6 +17,9 @@ import phonenumbers
 from nlp.resources import load_json
 from nlp.textmap import Occupied
 
+_WA_SPACED = re.compile(
+    r"(?<![\w.@/-])(?:https?://)?wa\.me/\+?[0-9]{1,4}(?: [0-9]{2,4}){2,5}", re.I
+)
 _URL = re.compile(
     r"(?<![\w.@/-])(?:https?://)?(?:www\.|m\.|web\.|api\.|chat\.)?(?:[a-z0-9-]+\.)*"
     r"(?:wa\.me|whatsapp\.com|t\.me|telegram\.me|tiktok\.com|instagram\.com|facebook\.com|fb\.com|"
@@ -30,6 +33,10 @@ _PHONE = re.compile(
     r"(?<![0-9A-Za-z$€£])(?:\+|00)?[0-9]"
     r"(?:(?:[ .\-/\u00a0]|, |\) ?|\(|\s?-\s?| - ){0,2}[0-9]){6,16}"
 )
+_PREFIX_NEAR = re.compile(r"\s?\(\+([0-9]{1,3})\)")
+_PREFIX_BEFORE = re.compile(r"\(\+([0-9]{1,3})\)\s?$")
+_NANP_FICTION = re.compile(r"1?55501[0-9]{5}")
+_NANP_LONG = re.compile(r"1[2-9][0-9]{2}[2-9][0-9]{6}")
 _DATE = re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}[./-](?:19|20)?[0-9]{2}")
 _CURRENCY_NEAR = re.compile(r"(?:[$€£]|\b[QL]\.?)\s?$")
 _MONEY_AFTER = re.compile(r"\s?(?:mil\b|k\b|dólares|dolares|dlls|usd|pesos|€|euros)", re.I)
@@ -82,6 +89,9 @@ class ContactExtractor:
                 taken.take(start, end)
 
         regions = self._regions(countries, lang)
+        for m in _WA_SPACED.finditer(text):
+            digits = re.sub(r"[^0-9]", "", m.group().split("/", 1)[1] if "/" in m.group() else "")
+            add(m.start(), m.end(), "whatsapp", self._e164(digits, regions, True) or "")
         for m in _URL.finditer(text):
             raw = m.group().rstrip(".,;:!?")
             kind, value = self._link(raw, regions)
@@ -163,6 +173,11 @@ class ContactExtractor:
         international = raw.startswith(("+", "00"))
         if raw.startswith("00"):
             digits = digits[2:]
+        prefix = _PREFIX_NEAR.match(text, end) or _PREFIX_BEFORE.search(
+            text, max(0, start - 8), start
+        )
+        if not international and prefix and not digits.startswith(prefix.group(1)):
+            digits, international = prefix.group(1) + digits, True
         value = self._e164(digits, regions, international)
         if value is None:
             return
@@ -176,7 +191,7 @@ class ContactExtractor:
         ph = [m.end() for m in self.phone_labels.finditer(window)]
         if wa or ph:
             return "whatsapp" if max(wa, default=-1) >= max(ph, default=-1) else "phone"
-        if "📲" in window or "💬" in window:
+        if "💬" in window:
             return "whatsapp"
         after = text[end : end + 25].split("\n")[0]
         return "whatsapp" if self.wa_labels.search(after) else "phone"
@@ -184,6 +199,12 @@ class ContactExtractor:
     def _e164(self, digits: str, regions: list[str], international: bool) -> str | None:
         """Return ``digits`` as an E.164 number, trying an implied prefix then each region."""
         candidates: list[phonenumbers.PhoneNumber] = []
+        if not international and _NANP_FICTION.fullmatch(digits):
+            return "+1" + digits[-10:]  # the 555-01xx range reserved for fiction
+        if not international and _NANP_LONG.fullmatch(digits):
+            number = _parse("+" + digits, None)
+            if number is not None and phonenumbers.is_possible_number(number):
+                return _format(number)
         if not international:
             for region in regions[:2]:
                 number = _parse(digits, region)

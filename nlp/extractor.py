@@ -24,7 +24,7 @@ from pipeline.records import (
 )
 from pipeline.settings import NlpSettings
 
-NLP_VERSION = "0.1.0+rules1"
+NLP_VERSION = "0.2.0+rules2"
 log = logging.getLogger(__name__)
 
 

@@ -10,33 +10,14 @@ finally the gazetteer's default (border cities are crossings, US cities destinat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from nlp.resources import load_json, load_tsv
+from nlp.roles import GazetteerEntry, PlaceSpan, chain_roles
 from nlp.textmap import Occupied, fold
 
-
-@dataclass(frozen=True)
-class GazetteerEntry:
-    """One place: canonical name, ISO country, coordinates, kind and default route role."""
-
-    canonical: str
-    country: str
-    lat: float
-    lon: float
-    kind: str
-    default_role: str
-
-
-@dataclass(frozen=True)
-class PlaceSpan:
-    """A place mention in normalised-text coordinates."""
-
-    start: int
-    end: int
-    entry: GazetteerEntry
-    role: str
+_ARTICLE_LEAD = re.compile(r"(?:el|al|del) (?=(?:norte|otro lado|df|d\.f\.)$)")
 
 
 def _alt(words: list[str]) -> str:
@@ -58,6 +39,16 @@ class PlaceExtractor:
                 else:
                     self.folded[fold(name)] = entry
         bound_l, bound_r = r"(?<![\w@#/.])", r"(?![\w@$])"
+        self.destination_countries = {
+            e.country
+            for e in self.folded.values()
+            if e.kind == "country" and e.default_role == "destination"
+        }
+        self.transit_countries = {
+            e.country
+            for e in self.folded.values()
+            if e.kind == "country" and e.default_role == "transit"
+        }
         self.folded_re = re.compile(bound_l + "(?:" + _alt(list(self.folded)) + ")" + bound_r)
         self.exact_re = re.compile(bound_l + "(?:" + _alt(list(self.exact)) + ")" + bound_r)
         data = load_json(cues)
@@ -92,9 +83,10 @@ class PlaceExtractor:
         folded = fold(text)
         hits: list[tuple[int, int, GazetteerEntry]] = []
         for m in self.folded_re.finditer(folded):
-            if m.group() == "el norte" and re.match(r"\s+del?\b", folded[m.end() :]):
+            if m.group().endswith("el norte") and re.match(r"\s+del?\b", folded[m.end() :]):
                 continue
-            hits.append((m.start(), m.end(), self.folded[m.group()]))
+            lead = _ARTICLE_LEAD.match(m.group())  # "el DF" -> "DF", "al norte" -> "norte"
+            hits.append((m.start() + (lead.end() if lead else 0), m.end(), self.folded[m.group()]))
         for m in self.exact_re.finditer(text):
             hits.append((m.start(), m.end(), self.exact[m.group()]))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -113,7 +105,7 @@ class PlaceExtractor:
             self._cue_role(text, folded, places, i) for i in range(len(places))
         ]
         chain: list[str | None] = [None] * len(places)
-        self._chain_roles(text, places, chain)
+        chain_roles(text, places, chain, self.arrows)
         for i, place in enumerate(places):
             if roles[i] is None and chain[i] is not None:
                 roles[i] = chain[i]
@@ -121,6 +113,9 @@ class PlaceExtractor:
                 gap = text[place.end : places[i + 1].start].strip().lower()
                 if gap in self.to_words and place.entry.default_role != "crossing":
                     roles[i] = "origin"  # "Oaxaca a Monterrey", "Tapachula to Houston"
+                elif gap in self.to_words:  # "El Paso to Dallas" starts there; "Tijuana a LA"
+                    past = place.entry.country in self.destination_countries
+                    roles[i] = "origin" if past else "crossing"
         for i in range(1, len(places)):
             clause = folded[places[i - 1].end : places[i].start]
             previous = roles[i - 1]
@@ -132,27 +127,62 @@ class PlaceExtractor:
             ):
                 same_kind = places[i].entry.default_role == places[i - 1].entry.default_role
                 own = places[i].entry.default_role
-                if previous == own or (
-                    same_kind and (clause.strip() != "," or previous == "transit")
-                ):
+                if previous == own or (same_kind):
                     roles[i] = previous
-        self._final_leg(places, roles)
+        self._final_leg(folded, places, roles)
+        self._pickup_after_crossing(places, roles)
         routed = any(r is not None for r in roles) or len({p.entry.country for p in places}) > 1
         return [
-            replace(p, role=r or self._default(p, routed))
+            replace(
+                p, role=r or self._default(p, routed), cued=r is not None, way_in=self._way_in(p, r)
+            )
             for p, r in zip(places, roles, strict=True)
         ]
 
-    @staticmethod
-    def _final_leg(places: list[PlaceSpan], roles: list[str | None]) -> None:
-        """ "hasta Puebla" mid-route is a leg, not the destination, when the post also names a
-        destination-country place (a US city, the UK): such a hub keeps its own role."""
+    def _way_in(self, place: PlaceSpan, role: str | None) -> bool:
+        """Whether ``place`` is reached only to cross on: "hasta Ciudad Juárez" in an offer."""
+        entry = place.entry
+        return (
+            role == "destination"
+            and entry.default_role == "crossing"
+            and entry.country in self.transit_countries
+        )
+
+    def _final_leg(self, folded: str, places: list[PlaceSpan], roles: list[str | None]) -> None:
+        """ "hasta Saltillo y cruce por Acuña": a hub or border city reached mid-route is a
+        leg, not the destination, when a later place (not listed with it) ends the route."""
         for i, place in enumerate(places):
             default = place.entry.default_role
-            if roles[i] != "destination" or default not in ("transit", "crossing"):
+            if roles[i] != "destination" or default == "destination":
                 continue
-            if any(o.entry.default_role == "destination" for o in places if o is not place):
-                roles[i] = default
+            if place.entry.country in self.destination_countries:
+                continue  # "los dejo en Brownsville": past the border the drop-off is the goal
+            listed = True  # still inside the list that starts at place i ("San Diego o LA")
+            seen = {place.entry.canonical}
+            for j in range(i + 1, len(places)):
+                later = roles[j] or places[j].entry.default_role
+                joined = self.joiners.match(folded[places[j - 1].end : places[j].start])
+                listed = listed and bool(joined)
+                if listed or places[j].entry.canonical in seen:
+                    seen.add(places[j].entry.canonical)
+                    continue
+                if later in ("destination", "crossing") and (roles[j] or later == "destination"):
+                    roles[i] = "crossing" if default == "crossing" else "transit"
+                    break
+
+    def _pickup_after_crossing(self, places: list[PlaceSpan], roles: list[str | None]) -> None:
+        """ "Crossing at San Ysidro, pickup in San Diego": a pick-up past the border is where
+        the trip ends, so an origin cue after a crossing on a destination-side place is one."""
+        crossed = False
+        for i, place in enumerate(places):
+            if roles[i] == "crossing":
+                crossed = True
+            elif (
+                crossed
+                and roles[i] == "origin"
+                and place.entry.country in self.destination_countries
+            ):
+                roles[i] = "destination"
 
     @staticmethod
     def _default(place: PlaceSpan, routed: bool) -> str:
@@ -191,29 +221,6 @@ class PlaceExtractor:
         """Whether place ``i`` is followed by "a/to/hasta <place>" ("de Honduras a Dallas")."""
         if i + 1 >= len(places):
             return False
-        return text[places[i].end : places[i + 1].start].strip().lower() in self.to_words
-
-    def _chain_roles(self, text: str, places: list[PlaceSpan], roles: list[str | None]) -> None:
-        chain: list[int] = [0] if places else []
-        chains: list[list[int]] = []
-        for i in range(1, len(places)):
-            gap = text[places[i - 1].end : places[i].start]
-            if any(a in gap for a in self.arrows) and len(gap) < 40:
-                chain.append(i)
-            else:
-                chains.append(chain)
-                chain = [i]
-        if chain:
-            chains.append(chain)
-        for chain in chains:
-            if len(chain) < 2:
-                continue
-            for pos, idx in enumerate(chain):
-                if pos == len(chain) - 1:
-                    roles[idx] = "destination"
-                elif pos == 0:
-                    crossing = places[idx].entry.default_role == "crossing"
-                    roles[idx] = "crossing" if crossing else "origin"
-                else:
-                    default = places[idx].entry.default_role
-                    roles[idx] = "crossing" if default == "crossing" else "transit"
+        gap = text[places[i].end : places[i + 1].start].strip().lower()
+        first = gap.split()[0] if gap.split() else ""
+        return gap in self.to_words or (len(gap) <= 30 and first in self.to_words)

@@ -33,6 +33,7 @@ _MONTHS = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:[,. \u00a0][0-9]{3})+")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ class PriceExtractor:
         self.mults: dict[str, int] = data["multipliers"]
         self.units = re.compile(
             r"\s*(?:" + _alternation(data["not_price_units"]) + r")(?![^\W\d_])", re.I
+        )
+        self.weak_cues = re.compile(
+            r"(?<![^\W_])(?:" + _alternation(data["weak_price_cues"]) + r")(?![^\W_])\W*$", re.I
         )
         self.cues = re.compile(
             r"(?<![^\W_])(?:" + _alternation(data["price_cues"]) + r")(?![^\W_])", re.I
@@ -173,7 +177,12 @@ class PriceExtractor:
     def _share_range_tails(text: str, found: list[_Candidate]) -> None:
         """Give "de 6 a 8 mil dólares" and "$12-15K" the multiplier and currency of their tail."""
         for a, b in zip(found, found[1:], strict=False):
-            if not _SEP.fullmatch(text[a.end : b.start]) or (b.currency is None and not b.has_mult):
+            if not _SEP.fullmatch(text[a.end : b.start]):
+                continue
+            if b.currency is None and not b.has_mult and a.currency is None:
+                continue
+            if b.currency is None and a.currency is not None and not b.has_mult:
+                b.currency = a.currency  # "$1,200-1,500": the tail takes the head's currency
                 continue
             if not a.has_mult and b.has_mult and a.value < 1000:
                 a.value *= 1000
@@ -197,7 +206,7 @@ class PriceExtractor:
                 continue
             currency = c.currency
             if currency is None:
-                if not self._bare_is_price(text, c.start, c.value, c.has_mult):
+                if not self._bare_is_price(text, c, bool(explicit)):
                     continue
                 currency = last_currency or (explicit[0] if explicit else dollar)
             elif not c.has_mult and _YEAR.fullmatch(text[c.start : c.end].strip()):
@@ -206,15 +215,24 @@ class PriceExtractor:
             out.append(PriceSpan(c.start, c.end, float(c.value), currency))
         return out
 
-    def _bare_is_price(self, text: str, start: int, value: float, has_mult: bool) -> bool:
+    def _bare_is_price(self, text: str, c: _Candidate, priced: bool) -> bool:
+        """Whether a number without currency is a fee; ``priced``: the post names money."""
+        value, start = c.value, c.start
         if value <= 0:
             return False
-        if has_mult:
+        if c.has_mult:
             return True
-        if value < 100 or _YEAR.fullmatch(str(int(value))) and value == int(value):
-            return False
+        if value < 100 or _YEAR.fullmatch(text[c.start : c.end].strip()):
+            return False  # "2019" is a year, "2 000" is not
         window = text[max(0, start - 30) : start]
-        return self.cues.search(window) is not None
+        if self.cues.search(window) is not None:
+            return True
+        if not priced:
+            return False
+        # in a post that already names money, "1,200" / "1 000" and "por 150" are fees too
+        if _GROUPED.fullmatch(text[c.start : c.end].strip()):
+            return True
+        return self.weak_cues.search(text[max(0, start - 16) : start]) is not None
 
     def amount_usd(self, amount: float, currency: str) -> float | None:
         """Convert ``amount`` to US dollars with the dated rate table, or None if unknown."""

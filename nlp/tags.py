@@ -9,16 +9,31 @@ from pathlib import Path
 from nlp.resources import load_json
 from nlp.textmap import fold
 
-Tagger = dict[str, re.Pattern[str]]
+_TOKEN = re.compile(r"\w+")
 
 
-def _pattern(cues: list[str]) -> re.Pattern[str]:
-    parts = []
-    for cue in sorted({fold(c) for c in cues}, key=len, reverse=True):
-        left = r"(?<!\w)" if cue[0].isalnum() else ""
-        right = r"(?!\w)" if cue[-1].isalnum() else ""
-        parts.append(left + re.escape(cue) + right)
-    return re.compile("|".join(parts))
+class _Cues:
+    """One label's cues: single words are looked up in the text's word set, longer cues are
+    found as substrings first and only then checked for word boundaries (same matches as one
+    boundary regex, several times faster)."""
+
+    def __init__(self, cues: list[str]) -> None:
+        folded = {fold(c) for c in cues}
+        self.words = {c for c in folded if _TOKEN.fullmatch(c)}
+        self.phrases: list[tuple[str, re.Pattern[str]]] = []
+        for cue in sorted(folded - self.words, key=len, reverse=True):
+            left = r"(?<!\w)" if cue[0].isalnum() else ""
+            right = r"(?!\w)" if cue[-1].isalnum() else ""
+            self.phrases.append((cue, re.compile(left + re.escape(cue) + right)))
+
+    def search(self, folded: str, tokens: set[str]) -> bool:
+        """Whether any cue occurs in ``folded`` (whose word set is ``tokens``)."""
+        if not self.words.isdisjoint(tokens):
+            return True
+        return any(cue in folded and pattern.search(folded) for cue, pattern in self.phrases)
+
+
+Tagger = dict[str, _Cues]
 
 
 @dataclass(frozen=True)
@@ -36,15 +51,16 @@ class TagExtractor:
     def __init__(self, path: Path) -> None:
         data = load_json(path)
         self.families: dict[str, Tagger] = {
-            family: {label: _pattern(cues) for label, cues in data[family].items()}
+            family: {label: _Cues(cues) for label, cues in data[family].items()}
             for family in ("services", "transport_modes", "payment_terms")
         }
 
     def extract(self, text: str) -> TagSets:
         """Return the labels of each family whose cues appear in ``text``."""
         folded = fold(text)
+        tokens = set(_TOKEN.findall(folded))
         found = {
-            family: tuple(label for label, pattern in taggers.items() if pattern.search(folded))
+            family: tuple(label for label, cues in taggers.items() if cues.search(folded, tokens))
             for family, taggers in self.families.items()
         }
         return TagSets(found["services"], found["transport_modes"], found["payment_terms"])

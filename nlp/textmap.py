@@ -81,10 +81,21 @@ def _spelled_digit_edits(raw: str) -> list[tuple[int, int, str]]:
 
 def _letter_digit_edits(raw: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
-    for match in _LETTER_DIGITS.finditer(raw):
+    matches = list(_LETTER_DIGITS.finditer(raw))
+    for i, match in enumerate(matches):
         token = match.group()
         digits = sum(ch.isdigit() for ch in token)
-        if token.isdigit() or digits < 1 or (digits < 2 and len(token) < 3):
+        short = digits < 2 and len(token) < 3
+        if short:  # "4O" counts only inside a run of digit groups ("4O 11 22 9O")
+            near = [m for m in matches[max(0, i - 1) : i + 2] if m is not match]
+            short = not any(
+                sum(ch.isdigit() for ch in m.group()) >= 2
+                and _RUN_GAP.fullmatch(
+                    raw, min(m.end(), match.end()), max(m.start(), match.start())
+                )
+                for m in near
+            )
+        if token.isdigit() or digits < 1 or short:
             continue
         for i, ch in enumerate(token):
             if ch in _LETTER_MAP:

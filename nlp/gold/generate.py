@@ -27,7 +27,7 @@ from pipeline.settings import PROJECT_ROOT
 HANDWRITTEN = PROJECT_ROOT / "fixtures" / "gold" / "handwritten.jsonl"
 BLIND = PROJECT_ROOT / "fixtures" / "gold" / "handwritten_blind.jsonl"
 LANG_SHARE = {"es": 0.5, "en": 0.15, "pt": 0.12, "fr": 0.12, "ht": 0.11}
-_WA = re.compile(r"(whatsapp|zap|wsp|📲)[^{]{0,6}$", re.I)
+_WA = re.compile(r"(whatsapp|zap|wsp)[^{]{0,6}$", re.I)
 _BORDER = {"Reynosa", "Ciudad Juárez", "Tijuana", "Nuevo Laredo", "Matamoros", "Piedras Negras"}
 
 

@@ -29,7 +29,7 @@ def test_full_route_with_cues(places: PlaceExtractor) -> None:
         ("Tijuas", "Tijuana, Baja California, MX"),
         ("Hou", "Houston, Texas, US"),
         ("Xela", "Quetzaltenango, Quetzaltenango, GT"),
-        ("Guate", "Guatemala, GT"),
+        ("Guate", "Guatemala City, Guatemala, GT"),
         ("el otro lado", "United States, US"),
         ("la Yuma", "United States, US"),
         ("el norte", "United States, US"),
