@@ -1,11 +1,11 @@
 """The moving parts of a re-processing run: the checkpoint file and the NLP worker pool.
 
 The pool follows ``pipeline/extract.py`` (a ProcessPoolExecutor, one annotator per worker
-built by a picklable factory) with two differences a long batch job needs: at most
-``2 × workers`` batches are in flight (``Executor.map`` would read the whole archive into its
-queue first), and the workers return finished EnrichedPosts so the parent process only
-indexes. Results come back in submission order, so "every line up to N is flushed" is a
-correct checkpoint.
+built by a picklable factory) with two differences a long batch job needs: a bounded number
+of batches is in flight (``Executor.map`` would read the whole archive into its queue
+first), and the workers return finished EnrichedPosts so the parent process only indexes.
+Results come back in submission order, so "every line up to N is flushed" is a correct
+checkpoint.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -77,9 +77,14 @@ def _enrich_in_worker(batch: Batch) -> list[EnrichedPost]:
 
 
 def enrich_batches(
-    batches: Iterable[Batch], factory: AnnotatorFactory, workers: int
-) -> Iterator[tuple[Batch, list[EnrichedPost] | BaseException]]:
-    """Yield each batch with its enriched posts (or the error it raised), in input order."""
+    batches: Iterable[Batch], factory: AnnotatorFactory, workers: int, depth: int = 0
+) -> Generator[tuple[Batch, list[EnrichedPost] | BaseException], None, None]:
+    """Yield each batch with its enriched posts (or the error it raised), in input order.
+
+    At most ``depth`` batches (default ``2 × workers``) are submitted and not yet yielded:
+    make it cover a flush's worth of batches so the workers keep busy while the caller
+    waits on Elasticsearch.
+    """
     if workers <= 1:
         annotator = factory()
         for batch in batches:
@@ -90,7 +95,7 @@ def enrich_batches(
     try:
         for batch in batches:
             in_flight.append((batch, pool.submit(_enrich_in_worker, batch)))
-            if len(in_flight) >= 2 * workers:
+            if len(in_flight) >= max(depth, 2 * workers):
                 yield _settle(*in_flight.popleft())
         while in_flight:
             yield _settle(*in_flight.popleft())
