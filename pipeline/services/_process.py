@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -97,6 +98,15 @@ def start_detached(
     return ProcessRecord(
         name=name, pid=process.pid, port=port, started_at=utc_now().isoformat(), marker=marker
     )
+
+
+@atexit.register
+def _release_children() -> None:
+    """Detached services outlive this process by design: let go of them without a warning."""
+    for child in _CHILDREN.values():
+        if child.poll() is None:
+            child.returncode = 0  # never waited for here; stops Popen.__del__'s ResourceWarning
+    _CHILDREN.clear()
 
 
 def exited_early(record: ProcessRecord) -> int | None:

@@ -106,16 +106,3 @@ def clock() -> Clock:
     """A clock starting at 2026-03-01 12:00 UTC."""
     return Clock()
 
-
-# The real Elasticsearch node (started if needed) for the percolator tests.
-from tests.real_services import (  # noqa: E402
-    elasticsearch_service,
-    es_client,
-    kafka_service,
-    services_run_id,
-    services_settings,
-)
-
-__all__ = [
-    "elasticsearch_service", "es_client", "kafka_service", "services_run_id", "services_settings",
-]

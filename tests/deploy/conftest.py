@@ -12,7 +12,6 @@ import pytest
 
 from indexer.mappings import load_index_body
 from pipeline.settings import PROJECT_ROOT
-from tests.real_services import *  # noqa: F403 - fixtures are found by name
 
 DEPLOY = PROJECT_ROOT / "deploy"
 

@@ -17,16 +17,11 @@ from elasticsearch import Elasticsearch
 from indexer.elastic import alias_name, client_from_settings, create
 from pipeline.dead_letters import DeadLetterFile
 from pipeline.settings import ElasticsearchSettings
-from tests.real_services import (  # noqa: F401 - fixtures are found by name
-    ElasticsearchService,
-    elasticsearch_service,
-    services_run_id,
-    services_settings,
-)
+from tests.real_services import ElasticsearchService
 
 
 @pytest.fixture(scope="session")
-def es(elasticsearch_service: ElasticsearchService) -> Iterator[Elasticsearch]:  # noqa: F811
+def es(elasticsearch_service: ElasticsearchService) -> Iterator[Elasticsearch]:
     """A client on the session's node, built the way the indexer builds it."""
     client = client_from_settings(ElasticsearchSettings(url=elasticsearch_service.url))
     yield client
@@ -34,20 +29,20 @@ def es(elasticsearch_service: ElasticsearchService) -> Iterator[Elasticsearch]: 
 
 
 @pytest.fixture(scope="session")
-def elasticsearch_service_url(elasticsearch_service: ElasticsearchService) -> str:  # noqa: F811
+def elasticsearch_service_url(elasticsearch_service: ElasticsearchService) -> str:
     """The URL of the session's node (for tests that build their own client wrapper)."""
     return elasticsearch_service.url
 
 
 @pytest.fixture
-def prefix(elasticsearch_service: ElasticsearchService) -> str:  # noqa: F811
+def prefix(elasticsearch_service: ElasticsearchService) -> str:
     """An index prefix private to one test (inside the session's prefix)."""
     return f"{elasticsearch_service.index_prefix}{uuid.uuid4().hex[:8]}-"
 
 
 @pytest.fixture
 def es_settings(
-    elasticsearch_service: ElasticsearchService,  # noqa: F811
+    elasticsearch_service: ElasticsearchService,
     prefix: str,
 ) -> ElasticsearchSettings:
     """Settings pointing the sink at this test's alias, with fast retries."""

@@ -26,12 +26,7 @@ from pipeline.dead_letters import DeadLetterFile
 from pipeline.records import RawPost
 from pipeline.settings import ElasticsearchSettings
 from pipeline.stages import Annotator, nlp_stage
-from tests.real_services import (  # noqa: F401 - fixtures are found by name
-    ElasticsearchService,
-    elasticsearch_service,
-    services_run_id,
-    services_settings,
-)
+from tests.real_services import ElasticsearchService
 
 PROJECT = Path(__file__).resolve().parents[2]
 V1, V2 = "test-rules-v1", "test-rules-v2"
@@ -62,7 +57,7 @@ def archived_posts(archive: Path) -> dict[str, RawPost]:
 
 
 @pytest.fixture(scope="session")
-def es(elasticsearch_service: ElasticsearchService) -> Iterator[Elasticsearch]:  # noqa: F811
+def es(elasticsearch_service: ElasticsearchService) -> Iterator[Elasticsearch]:
     """A client on the session's node, built the way the CLI builds it."""
     client = client_from_settings(ElasticsearchSettings(url=elasticsearch_service.url))
     yield client
@@ -70,7 +65,7 @@ def es(elasticsearch_service: ElasticsearchService) -> Iterator[Elasticsearch]: 
 
 
 @pytest.fixture
-def es_settings(elasticsearch_service: ElasticsearchService) -> ElasticsearchSettings:  # noqa: F811
+def es_settings(elasticsearch_service: ElasticsearchService) -> ElasticsearchSettings:
     """Settings with an index prefix private to one test."""
     prefix = f"{elasticsearch_service.index_prefix}{uuid.uuid4().hex[:8]}-"
     return ElasticsearchSettings(url=elasticsearch_service.url, index_prefix=prefix,
