@@ -42,6 +42,7 @@ from _stream_phases import (
 )
 
 from indexer.elastic import client_from_settings, document_bytes, to_document
+from pipeline.records import RawPost
 from pipeline.services import down, ensure_running
 from pipeline.settings import Settings
 from pipeline.stream_mode import stop_workers
@@ -57,7 +58,7 @@ def _percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, round(share * (len(values) - 1)))]
 
 
-def _phase_nlp(args: argparse.Namespace, settings: Settings, posts: list[Any],
+def _phase_nlp(args: argparse.Namespace, settings: Settings, posts: list[RawPost],
                result: dict[str, Any]) -> None:
     rate, _seconds, cpu_ms = nlp_alone(posts, args.nlp_workers, settings.nlp.batch_size)
     result.update(nlp_alone=rate, cpu_ms_per_post_nlp_alone=cpu_ms, load_after_nlp=_load())
