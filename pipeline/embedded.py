@@ -189,7 +189,7 @@ def _drain(
     engine = AlertEngine(
         rules.rules, paths.alert_state, mailer_from_settings(settings), settings=settings
     )
-    summary.rule_errors += [f"{name}: not evaluable in embedded mode" for name in engine.skipped]
+    summary.rule_errors += list(engine.skipped)
     store = EmbeddedStore(paths.store)
     counts = _Counts(summary, progress)
     try:
