@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsel import Selector
+
 from pipeline.records import RawPost
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
@@ -88,3 +90,20 @@ def parse_count(label: str | None) -> int | None:
     if suffix:
         return int(round(float(digits.replace(",", ".")) * scale))
     return int(digits.replace(",", "").replace(".", ""))
+
+
+def open_page(
+    url: str, body: bytes | str, encoding: str | None, required_css: str, missing: str
+) -> tuple[ParsedPage, Selector | None]:
+    """Decode ``body`` as HTML; the selector is None (and the error recorded) when it cannot
+    be decoded or lacks ``required_css``, the mark of the page kind being parsed."""
+    page = ParsedPage(url=url)
+    try:
+        sel = Selector(text=decode_body(body, encoding), type="html")
+    except PageError as exc:
+        page.errors.append(str(exc))
+        return page, None
+    if not sel.css(required_css):
+        page.errors.append(missing)
+        return page, None
+    return page, sel

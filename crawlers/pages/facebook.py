@@ -8,7 +8,13 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawlers.pages._common import PageError, ParsedPage, decode_body, parse_count, text_of
+from crawlers.pages._common import (
+    PageError,
+    ParsedPage,
+    open_page,
+    parse_count,
+    text_of,
+)
 from pipeline.records import Author, CrawlInfo, Engagement, RawPost, make_doc_id, utc_now
 
 SPIDER = "facebook"
@@ -22,14 +28,9 @@ def parse_facebook(url: str, body: bytes | str, *, source: str | None = None,
 
     ``source`` is the group id or page name; by default it is read from the URL path.
     """
-    page = ParsedPage(url=url)
-    try:
-        sel = Selector(text=decode_body(body, encoding), type="html")
-    except PageError as exc:
-        page.errors.append(str(exc))
-        return page
-    if not sel.css("#root, #objects_container"):
-        page.errors.append("not an mbasic Facebook page: no #root container")
+    page, sel = open_page(url, body, encoding, "#root, #objects_container",
+                          "not an mbasic Facebook page: no #root container")
+    if sel is None:
         return page
     source = source or _source_from_url(url)
     when = collected_at or utc_now()

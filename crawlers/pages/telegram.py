@@ -7,7 +7,13 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from crawlers.pages._common import PageError, ParsedPage, decode_body, parse_count, text_of
+from crawlers.pages._common import (
+    PageError,
+    ParsedPage,
+    open_page,
+    parse_count,
+    text_of,
+)
 from pipeline.records import Author, CrawlInfo, Engagement, RawPost, make_doc_id, utc_now
 
 SPIDER = "telegram"
@@ -16,14 +22,10 @@ SPIDER = "telegram"
 def parse_telegram(url: str, body: bytes | str, *, encoding: str | None = None,
                    collected_at: datetime | None = None) -> ParsedPage:
     """Return the messages of a channel preview page and the link to older messages."""
-    page = ParsedPage(url=url)
-    try:
-        sel = Selector(text=decode_body(body, encoding), type="html")
-    except PageError as exc:
-        page.errors.append(str(exc))
-        return page
-    if not sel.css("section.tgme_channel_history, div.tgme_channel_info"):
-        page.errors.append("not a Telegram channel preview: no message history section")
+    page, sel = open_page(url, body, encoding,
+                          "section.tgme_channel_history, div.tgme_channel_info",
+                          "not a Telegram channel preview: no message history section")
+    if sel is None:
         return page
     when = collected_at or utc_now()
     for message in sel.css("div.tgme_widget_message"):
