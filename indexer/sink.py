@@ -1,21 +1,8 @@
-"""The tiny contract every destination of enriched posts fulfils (store, Elasticsearch, alerts)."""
+"""The contract every destination of enriched posts fulfils (store, Elasticsearch, alerts).
 
-from __future__ import annotations
+It is the stage runner's ``Sink``, re-exported here for the indexer's own readers.
+"""
 
-from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from pipeline.runner import Sink
 
-from pipeline.records import EnrichedPost
-
-
-@runtime_checkable
-class Sink(Protocol):
-    """Where enriched posts go: ``add`` may buffer, ``flush`` must make them durable."""
-
-    def add(self, posts: Sequence[EnrichedPost]) -> None:
-        """Take a batch of posts; re-adding a ``doc_id`` overwrites, never duplicates."""
-        ...
-
-    def flush(self) -> None:
-        """Persist everything added so far; the caller commits its offsets after this."""
-        ...
+__all__ = ["Sink"]

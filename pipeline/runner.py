@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -32,8 +32,13 @@ OutT = TypeVar("OutT", contravariant=True)
 OutCo = TypeVar("OutCo")
 
 
+@runtime_checkable
 class Sink(Protocol[OutT]):
-    """Where a stage's output goes: ``add`` may buffer, ``flush`` must persist."""
+    """Where a stage's output goes: ``add`` may buffer, ``flush`` must persist.
+
+    Re-adding a record with the same ``doc_id`` overwrites it, never duplicates; the runner
+    commits its offsets only after ``flush`` returned.
+    """
 
     def add(self, items: Sequence[OutT]) -> None: ...
 
