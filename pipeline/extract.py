@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from pydantic import ValidationError
 
+from pipeline.annotator_pool import AnnotatorFactory, annotate_in_order
 from pipeline.dead_letters import DeadLetterFile
 from pipeline.errors import DecodeError
 from pipeline.records import DeadLetter, ExtractRequest
 from pipeline.stages import Annotator
 
 DEFAULT_MAX_LINE_BYTES = 512 * 1024
-AnnotatorFactory = Callable[[], Annotator]
 
 
 @dataclass
@@ -75,19 +74,6 @@ def _batches(
         yield batch
 
 
-_worker_annotator: Annotator | None = None
-
-
-def _init_worker(factory: AnnotatorFactory) -> None:
-    global _worker_annotator  # noqa: PLW0603 - one annotator per worker process
-    _worker_annotator = factory()
-
-
-def _annotate_in_worker(batch: list[ExtractRequest]) -> list[str]:
-    assert _worker_annotator is not None  # noqa: S101 - set by the pool initializer
-    return _render(_worker_annotator, batch)
-
-
 def _render(annotator: Annotator, batch: Sequence[ExtractRequest]) -> list[str]:
     annotations = annotator.annotate(batch)
     # The id first, then the nlp block: the ExtractResult fields in the order DESIGN.md shows.
@@ -125,25 +111,21 @@ def run_extract(
             yield line
 
     batches = _batches(counted(source), batch_size, max_bytes, report)
-    if workers <= 1:
-        annotator = factory()
-        rendered: Iterable[list[str]] = (_render(annotator, batch) for batch in batches)
-        _write(rendered, sink, outcome, on_batch)
-    else:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(factory,)) as pool:
-            _write(pool.map(_annotate_in_worker, batches), sink, outcome, on_batch)
+    _write(annotate_in_order(batches, factory, _render, workers), sink, outcome, on_batch)
     if dead_letters is not None:
         dead_letters.flush()
     return outcome
 
 
 def _write(
-    rendered: Iterable[list[str]],
+    rendered: Iterable[tuple[list[ExtractRequest], list[str] | BaseException]],
     sink: TextIO,
     outcome: ExtractOutcome,
     on_batch: Callable[[int], None] | None,
 ) -> None:
-    for lines in rendered:
+    for _batch, lines in rendered:
+        if isinstance(lines, BaseException):
+            raise lines  # the annotator is total: a failure here is a bug, not bad input
         for line in lines:
             sink.write(line + "\n")
         outcome.extracted += len(lines)

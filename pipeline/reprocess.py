@@ -27,6 +27,7 @@ from elasticsearch import Elasticsearch
 
 from indexer.elastic.admin import index_name, live_index
 from indexer.elastic.sink import ElasticsearchSink
+from pipeline.annotator_pool import AnnotatorFactory
 from pipeline.dead_letters import DeadLetterFile
 from pipeline.records import DeadLetter, RawPost, utc_now
 from pipeline.reprocess_index import (
@@ -41,7 +42,6 @@ from pipeline.reprocess_index import (
 )
 from pipeline.reprocess_plan import Plan, Selection, plan_reprocess, read_lines
 from pipeline.reprocess_work import (
-    AnnotatorFactory,
     Batch,
     Checkpoint,
     batch_dead_letters,

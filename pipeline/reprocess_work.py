@@ -1,28 +1,23 @@
 """The moving parts of a re-processing run: the checkpoint file and the NLP worker pool.
 
-The pool follows ``pipeline/extract.py`` (a ProcessPoolExecutor, one annotator per worker
-built by a picklable factory) with two differences a long batch job needs: a bounded number
-of batches is in flight (``Executor.map`` would read the whole archive into its queue
-first), and the workers return finished EnrichedPosts so the parent process only indexes.
-Results come back in submission order, so "every line up to N is flushed" is a correct
-checkpoint.
+The pool is ``pipeline.annotator_pool`` (bounded, in order, one annotator per worker); here
+the workers return finished EnrichedPosts so the parent process only indexes, and "every
+line up to N is flushed" is a correct checkpoint.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections import deque
-from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Generator, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.annotator_pool import AnnotatorFactory, annotate_in_order
 from pipeline.records import DeadLetter, EnrichedPost, RawPost
 from pipeline.reprocess_plan import STAGE
 from pipeline.stages import Annotator, nlp_stage
 
-AnnotatorFactory = Callable[[], Annotator]
 Batch = list[tuple[int, bytes]]
 """Archive lines to re-process: ``(line number, RawPost JSON)``."""
 
@@ -63,60 +58,15 @@ def enrich_lines(annotator: Annotator, batch: Batch) -> list[EnrichedPost]:
     return list(nlp_stage(annotator).handle(posts))
 
 
-_worker_annotator: Annotator | None = None
-
-
-def _init_worker(factory: AnnotatorFactory) -> None:
-    global _worker_annotator  # noqa: PLW0603 - one annotator per worker process
-    _worker_annotator = factory()
-
-
-def _enrich_in_worker(batch: Batch) -> list[EnrichedPost]:
-    assert _worker_annotator is not None  # noqa: S101 - set by the pool initializer
-    return enrich_lines(_worker_annotator, batch)
-
-
 def enrich_batches(
     batches: Iterable[Batch], factory: AnnotatorFactory, workers: int, depth: int = 0
 ) -> Generator[tuple[Batch, list[EnrichedPost] | BaseException], None, None]:
     """Yield each batch with its enriched posts (or the error it raised), in input order.
 
-    At most ``depth`` batches (default ``2 × workers``) are submitted and not yet yielded:
-    make it cover a flush's worth of batches so the workers keep busy while the caller
-    waits on Elasticsearch.
+    Make ``depth`` cover a flush's worth of batches so the workers keep busy while the
+    caller waits on Elasticsearch.
     """
-    if workers <= 1:
-        annotator = factory()
-        for batch in batches:
-            yield batch, _guarded(annotator, batch)
-        return
-    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(factory,))
-    in_flight: deque[tuple[Batch, Future[list[EnrichedPost]]]] = deque()
-    try:
-        for batch in batches:
-            in_flight.append((batch, pool.submit(_enrich_in_worker, batch)))
-            if len(in_flight) >= max(depth, 2 * workers):
-                yield _settle(*in_flight.popleft())
-        while in_flight:
-            yield _settle(*in_flight.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _guarded(annotator: Annotator, batch: Batch) -> list[EnrichedPost] | BaseException:
-    try:
-        return enrich_lines(annotator, batch)
-    except Exception as error:  # noqa: BLE001 - the batch becomes dead letters, the run goes on
-        return error
-
-
-def _settle(
-    batch: Batch, future: Future[list[EnrichedPost]]
-) -> tuple[Batch, list[EnrichedPost] | BaseException]:
-    try:
-        return batch, future.result()
-    except Exception as error:  # noqa: BLE001 - reported per batch by the caller
-        return batch, error
+    return annotate_in_order(batches, factory, enrich_lines, workers, depth)
 
 
 def batch_dead_letters(batch: Batch, error: BaseException) -> list[DeadLetter]:
