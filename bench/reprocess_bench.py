@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexer.elastic import client_from_settings  # noqa: E402
-from pipeline.cli_reprocess import load_annotator  # noqa: E402
+from pipeline.annotator_pool import load_annotator  # noqa: E402
 from pipeline.dead_letters import DeadLetterFile  # noqa: E402
 from pipeline.extract import run_extract  # noqa: E402
 from pipeline.records import ExtractRequest, RawPost, make_doc_id  # noqa: E402

@@ -13,11 +13,23 @@ from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from pipeline.settings import get_settings
 from pipeline.stages import Annotator
 
 BatchT = TypeVar("BatchT")
 ResultT = TypeVar("ResultT")
 AnnotatorFactory = Callable[[], Annotator]
+
+
+def load_annotator(version: str | None = None) -> Annotator:
+    """Load the NLP extractor with the process settings, optionally relabelling its version."""
+    from nlp import Extractor
+
+    extractor = Extractor.load(get_settings().nlp)
+    if version is not None:
+        extractor.version = version
+    return extractor
+
 
 _worker: tuple[Annotator, Callable[[Annotator, Any], Any]] | None = None
 

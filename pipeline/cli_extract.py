@@ -9,19 +9,11 @@ from typing import BinaryIO, TextIO
 
 from rich.console import Console
 
+from pipeline.annotator_pool import load_annotator
 from pipeline.dead_letters import DeadLetterFile
 from pipeline.extract import run_extract
-from pipeline.settings import get_settings
-from pipeline.stages import Annotator
 
 err = Console(stderr=True)
-
-
-def load_annotator() -> Annotator:
-    """Load the NLP extractor with the process settings (module-level: picklable)."""
-    from nlp import Extractor
-
-    return Extractor.load(get_settings().nlp)
 
 
 def run_extract_command(

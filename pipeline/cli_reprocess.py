@@ -19,9 +19,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from pipeline.annotator_pool import load_annotator
 from pipeline.reprocess_plan import Selection
 from pipeline.settings import get_settings
-from pipeline.stages import Annotator
 
 err = Console(stderr=True)
 HELP = (
@@ -39,16 +39,6 @@ HELP = (
     "          centinela reprocess --platform telegram --since 2026-01-01T00:00:00+00:00\n"
     "          centinela reprocess --nlp-version-not 0.1.0+rules1 --resume"
 )
-
-
-def load_annotator(version: str | None = None) -> Annotator:
-    """Load the NLP extractor with the process settings, optionally relabelling its version."""
-    from nlp import Extractor
-
-    extractor = Extractor.load(get_settings().nlp)
-    if version is not None:
-        extractor.version = version
-    return extractor
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -21,7 +21,7 @@ from elasticsearch import Elasticsearch
 from crawlers.fixture_server import FixtureServer
 from indexer.elastic import alias_name, client_from_settings, create
 from indexer.elastic.sink import ElasticsearchSink
-from pipeline.cli_reprocess import load_annotator
+from pipeline.annotator_pool import load_annotator
 from pipeline.dead_letters import DeadLetterFile
 from pipeline.records import RawPost
 from pipeline.settings import ElasticsearchSettings
