@@ -204,15 +204,12 @@ def _mount_subcommands() -> None:
     from pipeline.cli_reprocess import register as register_reprocess
     from pipeline.cli_stream import register
     from pipeline.kibana import register as register_kibana
+    from pipeline.services.cli import app as services_app
 
     register(app)
     register_alerts(app)
     register_kibana(app)
     register_reprocess(app)
-    try:
-        from pipeline.services.cli import app as services_app
-    except ImportError:  # services are optional until installed
-        return
     app.add_typer(services_app, name="services")
 
 
