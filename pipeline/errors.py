@@ -2,7 +2,6 @@
 
 CentinelaError
  ├── DecodeError        a payload is not a valid record (bad bytes, bad JSON, bad fields)
- ├── StageError         a stage could not handle a record it decoded
  └── ConfigurationError settings or files that make a command impossible to run
 """
 
@@ -13,10 +12,6 @@ class CentinelaError(Exception):
 
 class DecodeError(CentinelaError):
     """A payload could not be decoded into the expected record."""
-
-
-class StageError(CentinelaError):
-    """A stage failed on a record."""
 
 
 class ConfigurationError(CentinelaError):
