@@ -6,7 +6,9 @@ in normalised-text coordinates until ``nlp.extractor`` maps them back to the raw
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -21,6 +23,8 @@ from nlp.relevance import Evidence, FeatureBuilder, LinearModel
 from nlp.resources import data_path
 from nlp.tags import TagExtractor
 from nlp.textmap import Occupied, normalise
+from nlp.transformer.encoder import SentenceEncoder
+from nlp.transformer.head import StackedModel, sigmoid
 
 TAG_SCAN_CHARS = 20_000  # tags are post-level flags; the head of a huge post decides them
 _EXTENSIONS: dict[str, Any] = {
@@ -187,27 +191,94 @@ def evidence_of(doc: Doc) -> Evidence:
         "cues_file": "relevance_cues.json",
         "weights_file": "relevance_weights.json",
         "threshold": 0.5,
+        "transformer_file": "relevance_transformer.json",
+        "transformer": True,
+        "transformer_model_dir": "",
     },
 )
-def make_relevance(
-    nlp: Language, name: str, cues_file: str, weights_file: str, threshold: float
-) -> Any:
-    """Score how likely the post is a smuggling offer into ``doc._.score``."""
+def make_relevance(  # noqa: PLR0913 - spaCy passes the component config as keywords
+    nlp: Language,
+    name: str,
+    cues_file: str,
+    weights_file: str,
+    threshold: float,
+    transformer_file: str,
+    transformer: bool,
+    transformer_model_dir: str,
+) -> Relevance:
+    """Score how likely the post is a smuggling offer into ``doc._.score``.
+
+    The rules' linear model scores every post; where it is unsure, the sentence transformer's
+    head is stacked with it (``nlp.transformer.head``). ``transformer=False`` keeps the
+    rules alone, for machines without the model package.
+    """
     builder = FeatureBuilder(data_path(cues_file))
     model = LinearModel.from_file(data_path(weights_file), builder.size)
-
-    def relevance(doc: Doc) -> Doc:
-        evidence = evidence_of(doc)
-        score = max(
-            model.score(builder.features(doc.text, evidence)), builder.floor(doc.text, evidence)
+    stacked = StackedModel.from_file(data_path(transformer_file))
+    encoder = None
+    if transformer:
+        encoder = SentenceEncoder.load(
+            Path(transformer_model_dir) if transformer_model_dir else None,
+            max_tokens=stacked.max_tokens,
         )
+        StackedModel.from_file(data_path(transformer_file), encoder.dimensions)
+    return Relevance(builder, model, stacked, encoder, threshold)
+
+
+class Relevance:
+    """The relevance component: per doc (``__call__``) or per batch (``pipe``, one encoder
+    call for the batch's unsure posts)."""
+
+    def __init__(
+        self,
+        builder: FeatureBuilder,
+        model: LinearModel,
+        stacked: StackedModel,
+        encoder: SentenceEncoder | None,
+        threshold: float,
+    ) -> None:
+        self.builder, self.model, self.stacked = builder, model, stacked
+        self.encoder, self.threshold = encoder, threshold
+        text_part = f"+{stacked.version}" if encoder is not None else ""
+        self.model_version = f"{model.version}{text_part}"
+        self.scored = 0  # posts scored, and how many of them the encoder read
+        self.encoded = 0
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self._score_batch([doc])[0]
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._score_batch(batch)
+                batch = []
+        if batch:
+            yield from self._score_batch(batch)
+
+    def _score_batch(self, docs: list[Doc]) -> list[Doc]:
+        evidence = [evidence_of(doc) for doc in docs]
+        logits = [self.model.logit(self.builder.features(doc.text, ev))
+                  for doc, ev in zip(docs, evidence, strict=True)]
+        scores = [sigmoid(z) for z in logits]
+        unsure = [i for i, p in enumerate(scores) if self.stacked.needs_text_model(p)]
+        self.scored += len(docs)
+        if self.encoder is not None and unsure:
+            self.encoded += len(unsure)
+            text_logits = self.stacked.text_logits(
+                self.encoder.encode([docs[i].text for i in unsure])
+            )
+            for i, z_text in zip(unsure, text_logits, strict=True):
+                scores[i] = self.stacked.stacked_score(logits[i], float(z_text))
+        for doc, ev, score in zip(docs, evidence, scores, strict=True):
+            self._assign(doc, max(score, self.builder.floor(doc.text, ev)))
+        return docs
+
+    def _assign(self, doc: Doc, score: float) -> None:
         doc._.score = score
-        doc._.is_smuggling_ad = score >= threshold
+        doc._.is_smuggling_ad = score >= self.threshold
         if not doc._.is_smuggling_ad:  # outside an offer, a place named without a cue is a location
             doc._.places = [p if p.cued else replace(p, role="unknown") for p in doc._.places]
         else:  # in an offer, a Mexican border city "reached" is where the crossing starts
             doc._.places = [replace(p, role="crossing") if p.way_in else p for p in doc._.places]
-        return doc
-
-    relevance.model_version = model.version  # type: ignore[attr-defined]
-    return relevance

@@ -24,7 +24,7 @@ from pipeline.records import (
 )
 from pipeline.settings import NlpSettings
 
-NLP_VERSION = "0.2.0+rules2"
+NLP_VERSION = "0.3.0+minilm1"
 log = logging.getLogger(__name__)
 
 
@@ -41,9 +41,16 @@ class Extractor:
     def load(cls, settings: NlpSettings | None = None) -> Extractor:
         """Build the pipeline from ``nlp/data/pipeline.cfg`` with the given settings."""
         settings = settings or NlpSettings()
-        relevance: dict[str, Any] = {"threshold": settings.ad_threshold}
+        relevance: dict[str, Any] = {
+            "threshold": settings.ad_threshold,
+            "transformer": settings.transformer,
+            "transformer_model_dir": str(settings.transformer_model_dir or ""),
+        }
         if settings.model_dir is not None:
             relevance["weights_file"] = str(settings.model_dir / "relevance_weights.json")
+            relevance["transformer_file"] = str(
+                settings.model_dir / "relevance_transformer.json"
+            )
         nlp = build_pipeline(overrides={"centinela_relevance": relevance})
         return cls(nlp=nlp, settings=settings)
 

@@ -2,8 +2,7 @@
 plus hashed words, scored by a logistic model whose weights are a data file.
 
 ``python -m nlp.train`` fits the weights from the project's own labelled posts. This module
-only scores; it is the seam where an ONNX transformer classifier can later replace or be
-averaged with the linear model (same ``score(features) -> float`` contract).
+only scores; ``nlp.transformer.head`` stacks its log-odds with a sentence transformer's.
 """
 
 from __future__ import annotations
@@ -143,8 +142,11 @@ class LinearModel:
             raise ModelError(f"{path}: {len(weights)} weights, features need {size}; retrain")
         return cls(weights=weights, version=str(data.get("version", "unversioned")))
 
+    def logit(self, features: dict[int, float]) -> float:
+        """Return the model's log-odds that the post is a smuggling ad."""
+        return sum(self.weights[i] * v for i, v in features.items())
+
     def score(self, features: dict[int, float]) -> float:
         """Return the probability that the post is a smuggling ad."""
-        z = sum(self.weights[i] * v for i, v in features.items())
-        z = max(-30.0, min(30.0, z))
+        z = max(-30.0, min(30.0, self.logit(features)))
         return 1.0 / (1.0 + math.exp(-z))

@@ -70,6 +70,8 @@ class NlpSettings(Section):
     workers: int = 1
     model_dir: Path | None = None
     ad_threshold: float = 0.5
+    transformer: bool = True
+    transformer_model_dir: Path | None = None
 
 
 class KafkaSettings(Section):

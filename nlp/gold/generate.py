@@ -169,10 +169,13 @@ def generate(seed: int, n: int) -> list[dict[str, Any]]:
     for i in range(n):
         lang = rng.choices(langs, shares)[0]
         is_ad = rng.random() < 0.6
-        template = rng.choice((ADS if is_ad else NEGATIVES)[lang])
+        pool = (ADS if is_ad else NEGATIVES)[lang]
+        index = rng.randrange(len(pool))  # draws exactly as rng.choice(pool) did
         platform = rng.choice(["facebook", "tiktok", "telegram", "whatsapp"])
-        markup = fill(template, rng, lang, platform)
-        out.append(record(markup, lang, platform, is_ad, "template", f"gen-{seed}-{i:04d}"))
+        markup = fill(pool[index], rng, lang, platform)
+        row = record(markup, lang, platform, is_ad, "template", f"gen-{seed}-{i:04d}")
+        row["template"] = f"{lang}/{'ad' if is_ad else 'negative'}/{index}"
+        out.append(row)
     return out
 
 
