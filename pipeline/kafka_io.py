@@ -69,6 +69,7 @@ class KafkaTopicProducer:
             acks="all",
             enable_idempotence=True,
             linger_ms=5,
+            batch_size=512 * 1024,  # a runner batch (64 enriched posts, ~150 KB) in one request
             max_request_size=8 * 1024 * 1024,
         )
         self._pending: list[Any] = []
