@@ -108,7 +108,10 @@ class PlaceExtractor:
         chain_roles(text, places, chain, self.arrows)
         for i, place in enumerate(places):
             if roles[i] is None and chain[i] is not None:
-                roles[i] = chain[i]
+                # a route has one start: a chain after a cued origin ("saímos de GV: Cidade
+                # do México → Juárez → El Paso") begins with a stop on the way
+                started = chain[i] == "origin" and "origin" in roles[:i]
+                roles[i] = "transit" if started else chain[i]
             elif roles[i] is None and i + 1 < len(places):
                 gap = text[place.end : places[i + 1].start].strip().lower()
                 if gap in self.to_words and place.entry.default_role != "crossing":
