@@ -1,24 +1,26 @@
 """What ``centinela reprocess`` will do: which archived RawPosts are selected, and where they are.
 
-The archive is the RawPost JSON Lines file a crawl writes beside its WARC files
-(``<archive dir>/posts.jsonl``, see ``crawlers/archive.py``), or any such file. A position
-is a 1-based line number in that file. When a post appears on several lines (edits,
-re-crawls), the last line wins, as it does in the index. A line that is not a valid RawPost
-is a DeadLetter (stage ``reprocess``), never skipped silently.
+The posts come from a source (``reprocess_sources``): the RawPost JSON Lines a crawl writes
+beside its WARC files (``<archive dir>/posts.jsonl``, see ``crawlers/archive.py``), the
+WARC files themselves, or a replay of the raw Kafka topic. When a post appears several
+times (edits, re-crawls), the last copy wins, as it does in the index. Input that is not a
+valid RawPost is a DeadLetter (stage ``reprocess``), never skipped silently.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from crawlers.archive import POSTS_FILE
 from pipeline.records import DeadLetter, RawPost
+from pipeline.reprocess_sources import JsonLinesSource, Position, PostSource, archive_file
+
+__all__ = ["STAGE", "Plan", "Selection", "VersionLookup", "archive_file", "plan_reprocess"]
 
 STAGE = "reprocess"
 LOOKUP_CHUNK = 1000
@@ -65,11 +67,12 @@ class Selection:
 
 @dataclass
 class Plan:
-    """The selected posts: ``positions[doc_id]`` is the archive line holding its last copy."""
+    """The selected posts: ``positions[doc_id]`` is where the source holds its last copy."""
 
-    archive: Path
-    lines: int = 0
-    positions: dict[str, int] = field(default_factory=dict)
+    source: str
+    scanned: int = 0
+    ends: dict[int, int] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
     groups: dict[str, tuple[str, str]] = field(default_factory=dict)
     dead_letters: list[DeadLetter] = field(default_factory=list)
 
@@ -83,41 +86,42 @@ class Plan:
         return Counter(self.groups[doc_id] for doc_id in self.positions)
 
 
-def archive_file(path: Path) -> Path:
-    """Return the posts file of an archive: ``path`` itself, or ``path/posts.jsonl``."""
-    found = path / POSTS_FILE if path.is_dir() else path
-    if not found.is_file():
-        raise FileNotFoundError(f"no archived posts at {found} (expected a RawPost JSON Lines)")
-    return found
-
-
-def read_lines(path: Path, after: int = 0) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(line number, bytes)`` of the non-blank lines of ``path`` after line ``after``."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if number <= after:
-                continue
-            stripped = raw.rstrip(b"\r\n")
-            if stripped.strip():
-                yield number, stripped
+ScanProgress = Callable[[int, int | None], None]
+PROGRESS_EVERY = 500
 
 
 def plan_reprocess(
-    archive: Path, selection: Selection, lookup: VersionLookup | None = None
+    source: PostSource | Path, selection: Selection, lookup: VersionLookup | None = None,
+    on_progress: ScanProgress | None = None,
 ) -> Plan:
-    """Scan the archive and return the posts ``selection`` picks (reads, never writes)."""
-    plan = Plan(archive=archive_file(archive))
-    for number, raw in read_lines(plan.archive):
-        plan.lines = number
+    """Scan the source and return the posts ``selection`` picks (reads, never writes).
+
+    A path is read as RawPost JSON Lines.
+    """
+    if isinstance(source, Path):
+        source = JsonLinesSource(source)
+    plan = Plan(source=source.label)
+    for position, item in source.scan():
+        lane, offset = position
+        plan.ends[lane] = max(offset, plan.ends.get(lane, offset))
+        if isinstance(item, DeadLetter):
+            plan.dead_letters.append(item)
+            continue
+        plan.scanned += 1
+        if on_progress is not None and plan.scanned % PROGRESS_EVERY == 0:
+            on_progress(*source.progress())
         try:
-            post = RawPost.model_validate_json(raw)
+            post = RawPost.model_validate_json(item)
         except ValidationError as error:
-            plan.dead_letters.append(DeadLetter.from_error(STAGE, error, raw, line=number))
+            plan.dead_letters.append(
+                DeadLetter.from_error(STAGE, error, item, **source.where(position)))
             continue
         plan.positions.pop(post.doc_id, None)
         if selection.matches(post):
-            plan.positions[post.doc_id] = number  # re-inserted: dict order = archive order
+            plan.positions[post.doc_id] = position  # re-inserted: dict order = source order
             plan.groups[post.doc_id] = (post.platform, post.source)
+    if on_progress is not None:
+        on_progress(*source.progress())
     if selection.nlp_version_not is not None:
         if lookup is None:
             raise ValueError("--nlp-version-not needs the live index to look versions up")

@@ -3,7 +3,8 @@
 The archive is made once per session the way an operator makes one: the fixture sites served
 over loopback HTTP and crawled by ``python -m crawlers.run --archive-dir`` in a subprocess.
 Each test gets its own index prefix and a v1 index built through the streaming path (NLP
-stage → ElasticsearchSink on the alias), labelled ``nlp_version = V1``.
+stage → ElasticsearchSink on the alias), labelled ``nlp_version = V1``. The Kafka replay
+tests get a fresh raw topic holding known messages (``topic``, see ``kafka_support``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from pipeline.dead_letters import DeadLetterFile
 from pipeline.records import RawPost
 from pipeline.settings import ElasticsearchSettings
 from pipeline.stages import Annotator, nlp_stage
-from tests.real_services import ElasticsearchService
+from tests.real_services import ElasticsearchService, KafkaService
+from tests.reprocess.kafka_support import Topic, make_topic
 
 PROJECT = Path(__file__).resolve().parents[2]
 V1, V2 = "test-rules-v1", "test-rules-v2"
@@ -100,3 +102,9 @@ def v1_index(
 def v2_factory() -> functools.partial[Annotator]:
     """A picklable annotator factory labelling posts V2."""
     return functools.partial(load_annotator, V2)
+
+
+@pytest.fixture
+def topic(kafka_service: KafkaService, archived_posts: dict[str, RawPost]) -> Topic:
+    """A fresh raw topic holding known messages (see ``kafka_support``)."""
+    return make_topic(kafka_service.bootstrap, kafka_service.topic_prefix, archived_posts)

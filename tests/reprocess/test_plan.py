@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.records import RawPost, make_doc_id
 from pipeline.reprocess_plan import Selection, archive_file, plan_reprocess
+from pipeline.reprocess_sources import ReprocessError
 from pipeline.reprocess_work import Checkpoint
 
 
@@ -40,7 +41,7 @@ def archive(tmp_path: Path) -> Path:
 def test_every_post_once_last_copy_wins_bad_line_dead_lettered(archive: Path) -> None:
     plan = plan_reprocess(archive, Selection())
     assert plan.selected == 3
-    assert plan.positions[_post("1", 1).doc_id] == 5
+    assert plan.positions[_post("1", 1).doc_id] == (0, 5)
     assert [letter.line for letter in plan.dead_letters] == [3]
     assert plan.dead_letters[0].payload() == b"{not json"
     assert plan.by_source() == {("telegram", "viajes_prueba"): 2,
@@ -76,7 +77,16 @@ def test_naive_dates_and_missing_archive_are_errors(tmp_path: Path) -> None:
 def test_checkpoint_round_trips_atomically(tmp_path: Path) -> None:
     path = tmp_path / "cp" / "checkpoint.json"
     saved = Checkpoint("idx", "2026-01-01T00:00:00+00:00", "v2", "every archived post",
-                       position=42, indexed=40, dead_lettered_ids=["a"])
+                       source={"kind": "kafka", "ranges": {"0": [3, 9]}}, done={"0": 42},
+                       indexed=40, dead_lettered_ids=["a"])
     saved.save(path)
     assert Checkpoint.load(path) == saved
+    assert saved.done_lanes() == {0: 42}
     assert not path.with_suffix(".json.tmp").exists()
+
+
+def test_an_unusable_checkpoint_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "checkpoint.json"
+    path.write_text('{"target_index": "idx", "position": 42}', encoding="utf-8")
+    with pytest.raises(ReprocessError, match="unreadable checkpoint .*delete it"):
+        Checkpoint.load(path)
