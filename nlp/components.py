@@ -21,7 +21,7 @@ from nlp.places import PlaceExtractor
 from nlp.prices import PriceExtractor
 from nlp.relevance import Evidence, FeatureBuilder, LinearModel
 from nlp.resources import data_path
-from nlp.tags import TagExtractor
+from nlp.tags import NO_TAGS, TagExtractor, offer_tags
 from nlp.textmap import Occupied, normalise
 from nlp.transformer.encoder import SentenceEncoder
 from nlp.transformer.head import StackedModel, sigmoid
@@ -280,5 +280,7 @@ class Relevance:
         doc._.is_smuggling_ad = score >= self.threshold
         if not doc._.is_smuggling_ad:  # outside an offer, a place named without a cue is a location
             doc._.places = [p if p.cued else replace(p, role="unknown") for p in doc._.places]
+            doc._.tags = NO_TAGS  # nothing is on offer: a bus line's "bus" is not a service
         else:  # in an offer, a Mexican border city "reached" is where the crossing starts
             doc._.places = [replace(p, role="crossing") if p.way_in else p for p in doc._.places]
+            doc._.tags = offer_tags(doc._.tags, {p.role for p in doc._.places})

@@ -3,6 +3,8 @@
 Matching follows DESIGN.md's normalisation rules: prices by (amount, currency), places by
 canonical name (case- and accent-insensitive), contacts by (type, value), aliases by value
 (case-insensitive). Mentions are compared as multisets per post, so a repeated mention counts.
+Tags (services, transport modes, payment terms) are compared as sets per post, and scored
+only when the gold file annotates them (some post has one); the templated dev set does not.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from nlp.textmap import fold
 
 Post = Mapping[str, Any]
 FIELDS = ("classification", "prices", "places", "contacts", "aliases")
+TAG_FIELDS = ("services", "transport_modes", "payment_terms")
 
 
 @dataclass
@@ -99,6 +102,17 @@ def _compare(
         report.errors.append(f"{pid} {name} spurious {item}")
 
 
+def _compare_tags(report: Report, name: str, gold: set[str], pred: set[str], pid: str) -> None:
+    score = report.scores[name]
+    score.tp += len(gold & pred)
+    score.fp += len(pred - gold)
+    score.fn += len(gold - pred)
+    for item in sorted(gold - pred):
+        report.errors.append(f"{pid} {name} missed {item}")
+    for item in sorted(pred - gold):
+        report.errors.append(f"{pid} {name} spurious {item}")
+
+
 def _as_dict(post: Post | BaseModel) -> Post:
     return post.model_dump() if isinstance(post, BaseModel) else post
 
@@ -111,6 +125,8 @@ def evaluate(gold: Sequence[Post | BaseModel], pred: Sequence[Post | BaseModel])
     by_id = {p["id"]: p for p in map(_as_dict, pred)}
     gold_posts = [_as_dict(g) for g in gold]
     report = Report()
+    tags = [name for name in TAG_FIELDS if any(g.get(name) for g in gold_posts)]
+    report.scores.update((name, Score()) for name in tags)
     for g in gold_posts:
         p = by_id.get(g["id"], {"is_smuggling_ad": False})
         report.posts += 1
@@ -126,6 +142,8 @@ def evaluate(gold: Sequence[Post | BaseModel], pred: Sequence[Post | BaseModel])
             report.errors.append(f"{g['id']} classification gold={truth} pred={guess}")
         for name in KEYS:
             _compare(report, name, g.get(name, ()), p.get(name, ()), str(g["id"]))
+        for name in tags:
+            _compare_tags(report, name, set(g.get(name) or ()), set(p.get(name) or ()), g["id"])
         _roles(report, g, p)
     return report
 

@@ -45,6 +45,26 @@ class TagSets:
     payment_terms: tuple[str, ...]
 
 
+NO_TAGS = TagSets((), (), ())
+SERVICE_ORDER = ("crossing", "guide", "transport", "documents", "lodging")
+
+
+def offer_tags(tags: TagSets, place_roles: set[str]) -> TagSets:
+    """Complete the tags of a post the classifier accepted with what its route implies.
+
+    A crossing place means a crossing is sold; a destination, or any transport mode, means
+    the seller moves people (the transport service), whatever words the post used.
+    """
+    implied = set(tags.services)
+    if "crossing" in place_roles:
+        implied.add("crossing")
+    if "destination" in place_roles or tags.transport_modes:
+        implied.add("transport")
+    services = tuple(s for s in SERVICE_ORDER if s in implied)
+    services += tuple(s for s in tags.services if s not in services)
+    return TagSets(services, tags.transport_modes, tags.payment_terms)
+
+
 class TagExtractor:
     """Tag a text with every label whose cues occur in it."""
 

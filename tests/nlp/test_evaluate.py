@@ -68,3 +68,20 @@ def test_accepts_models() -> None:
 
     model = ExtractResult(id="1", lang="es", is_smuggling_ad=True, score=0.9)
     assert evaluate([model], [model]).scores["classification"].f1 == 1.0
+
+
+def test_tags_scored_as_sets_only_when_the_gold_annotates_them() -> None:
+    gold = [{"id": "a", "is_smuggling_ad": True, "services": ["crossing", "transport"],
+             "payment_terms": ["staged"]},
+            {"id": "b", "is_smuggling_ad": False}]
+    pred = [{"id": "a", "is_smuggling_ad": True, "services": ["transport", "guide"],
+             "payment_terms": []},
+            {"id": "b", "is_smuggling_ad": False, "transport_modes": ["bus"]}]
+    report = evaluate(gold, pred)
+    services, payments = report.scores["services"], report.scores["payment_terms"]
+    assert (services.tp, services.fp, services.fn) == (1, 1, 1)
+    assert (payments.tp, payments.fp, payments.fn) == (0, 0, 1)
+    assert "transport_modes" not in report.scores  # no gold post annotates modes
+    untagged = evaluate([{"id": "c", "is_smuggling_ad": True}],
+                        [{"id": "c", "is_smuggling_ad": True, "services": ["guide"]}])
+    assert "services" not in untagged.scores
