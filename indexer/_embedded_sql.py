@@ -51,7 +51,17 @@ CREATE TABLE IF NOT EXISTS aliases (
 );
 CREATE INDEX IF NOT EXISTS aliases_post ON aliases (post_id);
 CREATE INDEX IF NOT EXISTS aliases_key ON aliases (value_key);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+PRIVACY_META = "contacts"
+"""``meta`` row naming how the store keeps contacts (``ContactPrivacy.fingerprint``)."""
+
+OLDER_THAN = (
+    "SELECT id FROM posts WHERE published_at < ?"
+    " AND (julianday(json_extract(body, '$.collected_at')) - 2440587.5) * 86400.0 < ?"
+)
+"""Posts both published and (last) collected before a cutoff given twice as a Unix time."""
 
 FACET_TABLES = ("prices", "places", "contacts", "aliases")
 

@@ -8,6 +8,13 @@ is SQL.
 Thread-safety: one writer. A store object belongs to the thread that opened it (sqlite3's
 ``check_same_thread`` enforces this); other processes or threads may open their own store on
 the same file to read (WAL journal), but only one should ``add`` at a time.
+
+Privacy: posts are stored as the deployment's ``ContactPrivacy`` makes them (tokens or
+``[redacted]`` instead of contacts, in the facets, the JSON body and the indexed text), and a
+contact search is hashed the same way. The store records that policy (``meta`` table) on its
+first write and refuses to mix: adding posts, or searching by contact, under another policy
+or another key is a StoreError. ``purge`` deletes old posts with SQLite's ``secure_delete``
+on, then merges the full-text index and truncates the WAL so their text leaves the files.
 """
 
 from __future__ import annotations
@@ -15,13 +22,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from indexer import _embedded_sql as sql
 from indexer.errors import StoreError
-from indexer.normalise import contact_key, fold, place_keys
+from indexer.normalise import fold, place_keys
+from indexer.privacy import ContactPrivacy, deployment_privacy
 from indexer.query import SearchQuery
 from pipeline.records import EnrichedPost
 
@@ -52,10 +61,15 @@ class StoreStats:
 class EmbeddedStore:
     """A searchable store of EnrichedPosts in one SQLite file; also a ``Sink``."""
 
-    def __init__(self, path: Path) -> None:
-        """Open (or create) the store at ``path``; refuse a file of another schema version."""
+    def __init__(self, path: Path, privacy: ContactPrivacy | None = None) -> None:
+        """Open (or create) the store at ``path``; refuse a file of another schema version.
+
+        ``privacy`` (default: the deployment's ``privacy.contacts``) says how contacts are kept.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.privacy = privacy or deployment_privacy()
+        self._privacy_checked = False
         self._db = sqlite3.connect(path)
         try:
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -74,15 +88,24 @@ class EmbeddedStore:
 
     def add(self, posts: Sequence[EnrichedPost]) -> None:
         """Insert or overwrite ``posts`` by doc_id; durable after ``flush``."""
+        if posts:
+            self._check_privacy(write=True)
         for post in posts:
-            self._upsert(post)
+            self._upsert(self.privacy.protect(post))
 
     def flush(self) -> None:
         """Commit everything added so far."""
         self._db.commit()
 
     def search(self, query: SearchQuery) -> list[SearchHit]:
-        """Return the posts matching every part of ``query``, best first, at most ``limit``."""
+        """Return the posts matching every part of ``query``, best first, at most ``limit``.
+
+        Raises PrivacyError for a contact search when contacts are redacted, StoreError when
+        the store keeps contacts under another policy.
+        """
+        if query.contact is not None:
+            self._check_privacy(write=False)
+            query = self.privacy.protect_query(query)
         where, params = sql.filters(query)
         match = sql.fts_expression(query)
         if match is not None:
@@ -123,6 +146,26 @@ class EmbeddedStore:
         }
         return StoreStats(posts=self.count(), ads=self.count(only_ads=True), **facets)
 
+    def purge(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Delete the posts published and last collected before ``cutoff``; return how many.
+
+        With ``dry_run`` nothing is deleted. Deleted rows are overwritten (``secure_delete``),
+        the full-text index is merged and the WAL truncated, so the text leaves the files.
+        """
+        moment = cutoff.timestamp()
+        ids = [(row[0],) for row in self._db.execute(sql.OLDER_THAN, (moment, moment))]
+        if dry_run or not ids:
+            return len(ids)
+        self._db.execute("PRAGMA secure_delete = ON")
+        self._db.executemany("DELETE FROM posts_fts WHERE rowid = ?", ids)
+        for table in sql.FACET_TABLES:
+            self._db.executemany(f"DELETE FROM {table} WHERE post_id = ?", ids)  # noqa: S608
+        self._db.executemany("DELETE FROM posts WHERE id = ?", ids)
+        self._db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('optimize')")
+        self._db.commit()
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return len(ids)
+
     def close(self) -> None:
         """Commit and close the file; the store is unusable afterwards."""
         try:
@@ -140,6 +183,31 @@ class EmbeddedStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def check_privacy(self) -> None:
+        """Raise StoreError if the store keeps contacts under another policy than ``privacy``."""
+        self._check_privacy(write=False)
+
+    def _check_privacy(self, *, write: bool) -> None:
+        """Refuse to mix contact policies in one store; record the policy on the first write."""
+        if self._privacy_checked:
+            return
+        row = self._db.execute(
+            "SELECT value FROM meta WHERE name = ?", (sql.PRIVACY_META,)
+        ).fetchone()
+        recorded = row[0] if row else ("clear" if self.count() else None)
+        wanted = self.privacy.fingerprint
+        if recorded is not None and recorded != wanted:
+            raise StoreError(
+                f"{self.path} keeps contacts as {recorded!r} but this deployment is set to "
+                f"{wanted!r} (privacy.contacts / privacy.hash_key); one store cannot mix them: "
+                "use another data dir (CENTINELA_PATHS__DATA_DIR) or the store's own setting"
+            )
+        if recorded is None and not write:
+            return
+        if recorded is None:
+            self._db.execute("INSERT INTO meta VALUES (?, ?)", (sql.PRIVACY_META, wanted))
+        self._privacy_checked = True
 
     def _upsert(self, post: EnrichedPost) -> None:
         db, nlp = self._db, post.nlp
@@ -180,7 +248,8 @@ class EmbeddedStore:
         )
         db.executemany(
             "INSERT INTO contacts VALUES (?, ?, ?, ?)",
-            [(post_id, c.type, c.value, contact_key(c.value)) for c in nlp.contacts],
+            [(post_id, c.type, c.value, self.privacy.index_key(c.value) or "")
+             for c in nlp.contacts],
         )
         db.executemany(
             "INSERT INTO aliases VALUES (?, ?, ?)",

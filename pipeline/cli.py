@@ -100,14 +100,26 @@ def search(
     ads: Annotated[bool, typer.Option("--ads", help="Only posts classified as ads.")] = False,
     limit: Annotated[int, typer.Option(help="How many posts to show.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="JSON Lines of EnrichedPost.")] = False,
+    elasticsearch: Annotated[
+        bool, typer.Option("--elasticsearch", help="Search the Elasticsearch alias instead.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the results to this file.")
+    ] = None,
 ) -> None:
     """Search the posts stored by `centinela run`, with full text and facet filters.
+
+    Every search that shows results is an export: it is first logged in
+    var/audit/exports.jsonl (time, OS user, query, result count, destination), and nothing is
+    shown when that log cannot be written. With privacy.contacts = hash, --contact is hashed
+    with the deployment's key and matches the stored tokens (give phones in full).
 
     \b
     Examples:
       centinela search reynosa
       centinela search --place Houston --role destination --max-price-usd 9000
-      centinela search --contact "+52 899 555 0142" --json
+      centinela search --contact "+52 899 555 0142" --json -o matches.jsonl
+      centinela search --elasticsearch --alias "El Güero"
     """
     from pipeline.cli_search import run_search
 
@@ -117,7 +129,10 @@ def search(
         "max_price_usd": max_price_usd, "contact": contact, "alias": alias,
         "only_ads": ads, "limit": limit,
     }
-    raise typer.Exit(run_search(get_settings(), query, as_json=as_json))
+    code = run_search(
+        get_settings(), query, as_json=as_json, elasticsearch=elasticsearch, output=output
+    )
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -201,6 +216,7 @@ def schemas(
 
 def _mount_subcommands() -> None:
     from pipeline.cli_alerts import register as register_alerts
+    from pipeline.cli_privacy import register as register_privacy
     from pipeline.cli_reprocess import register as register_reprocess
     from pipeline.cli_stream import register
     from pipeline.kibana import register as register_kibana
@@ -210,6 +226,7 @@ def _mount_subcommands() -> None:
     register_alerts(app)
     register_kibana(app)
     register_reprocess(app)
+    register_privacy(app)
     app.add_typer(services_app, name="services")
 
 
@@ -218,10 +235,23 @@ _mount_subcommands()
 
 def main() -> None:
     """Console-script entry point."""
+    from pydantic import ValidationError
+
     try:
         app()
     except BrokenPipeError:
         sys.stderr.close()
+    except ValidationError as error:
+        if error.title != "Settings":
+            raise
+        # values are left out: they may be secrets (passwords, privacy.hash_key)
+        problems = "\n".join(
+            f"  {'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+            for problem in error.errors(include_input=False, include_url=False)
+        )
+        err.print(f"configuration error (centinela.toml / CENTINELA_* env):\n{problems}",
+                  markup=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress as Bar
 from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -22,6 +23,10 @@ def run_with_progress(settings: Settings, *, sites: Path, watchlist: Path, quiet
         return 2
     if not watchlist.is_file():
         console.print(f"[red]no watchlist at {watchlist}[/red]")
+        return 2
+    problem = _store_privacy_problem(settings)
+    if problem:
+        console.print(f"[red]{escape(problem)}[/red]")
         return 2
     with Bar(
         SpinnerColumn(),
@@ -49,6 +54,23 @@ def run_with_progress(settings: Settings, *, sites: Path, watchlist: Path, quiet
         'next: centinela search "reynosa"   (or --help for filters)'
     )
     return 0
+
+
+def _store_privacy_problem(settings: Settings) -> str | None:
+    """Return why the existing store cannot take posts under ``privacy.contacts``, or None."""
+    from indexer.embedded import EmbeddedStore
+    from indexer.errors import StoreError
+    from indexer.privacy import ContactPrivacy
+
+    if not settings.paths.store.exists():
+        return None
+    privacy = ContactPrivacy.from_settings(settings.privacy)
+    try:
+        with EmbeddedStore(settings.paths.store, privacy) as store:
+            store.check_privacy()
+    except StoreError as error:
+        return str(error)
+    return None
 
 
 def summary_table(summary: RunSummary) -> Table:

@@ -179,6 +179,7 @@ def _drain(
     from indexer.alerts import AlertEngine, load_rules
     from indexer.alerts.mailer import mailer_from_settings
     from indexer.embedded import EmbeddedStore
+    from indexer.privacy import ContactPrivacy
     from nlp import Extractor
 
     kafka, paths = settings.kafka, settings.paths
@@ -190,7 +191,7 @@ def _drain(
         rules.rules, paths.alert_state, mailer_from_settings(settings), settings=settings
     )
     summary.rule_errors += list(engine.skipped)
-    store = EmbeddedStore(paths.store)
+    store = EmbeddedStore(paths.store, ContactPrivacy.from_settings(settings.privacy))
     counts = _Counts(summary, progress)
     try:
         nlp = StageRunner(

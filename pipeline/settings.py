@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -52,6 +53,10 @@ class PathsSettings(Section):
     @property
     def alert_state(self) -> Path:
         return self.data_dir / "alert_state.sqlite3"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "audit" / "exports.jsonl"
 
 
 class CrawlSettings(Section):
@@ -114,6 +119,33 @@ class KibanaSettings(Section):
     url: str = "http://localhost:5601"
 
 
+MIN_HASH_KEY_CHARS = 16
+
+
+class PrivacySettings(Section):
+    """How personal data is kept: contacts in the index, and for how long posts are kept.
+
+    ``contacts``: ``clear`` stores contacts as extracted; ``hash`` stores a keyed token
+    (HMAC-SHA256 with ``hash_key``, ``h:`` + 32 hex) so posts can still be linked by contact;
+    ``redact`` stores a fixed marker and the contact type only. See ``indexer/privacy.py``.
+    ``retention_days``: ``centinela purge`` deletes older posts; None keeps them forever.
+    """
+
+    contacts: Literal["clear", "hash", "redact"] = "clear"
+    hash_key: SecretStr | None = None
+    retention_days: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _key_for_hash(self) -> Self:
+        key = self.hash_key.get_secret_value() if self.hash_key else ""
+        if self.contacts == "hash" and len(key) < MIN_HASH_KEY_CHARS:
+            raise ValueError(
+                f"privacy.contacts = 'hash' needs privacy.hash_key of at least "
+                f"{MIN_HASH_KEY_CHARS} characters (env CENTINELA_PRIVACY__HASH_KEY)"
+            )
+        return self
+
+
 class Settings(BaseSettings):
     """The whole configuration of a Centinela deployment."""
 
@@ -131,6 +163,7 @@ class Settings(BaseSettings):
     elasticsearch: ElasticsearchSettings = Field(default_factory=ElasticsearchSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     kibana: KibanaSettings = Field(default_factory=KibanaSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     @classmethod
     def settings_customise_sources(

@@ -104,8 +104,10 @@ def run_index_worker(
     from indexer.elastic.admin import create
     from indexer.elastic.client import client_from_settings
     from indexer.elastic.sink import ElasticsearchSink
+    from indexer.privacy import ContactPrivacy
 
     kafka, es = settings.kafka, settings.elasticsearch
+    privacy = ContactPrivacy.from_settings(settings.privacy)
     client = client_from_settings(es)
     create(client, es.index_prefix)
     topic, group = kafka.enriched_topic, kafka.indexer_group
@@ -114,7 +116,7 @@ def run_index_worker(
         runner: StageRunner[Any, Any] = StageRunner(
             passthrough_stage("index"),
             consumer,
-            ElasticsearchSink(client, dead_letters, es),
+            ElasticsearchSink(client, dead_letters, es, privacy=privacy),
             dead_letters,
             batch_size=es.bulk_max_docs,
             flush_retries=None,

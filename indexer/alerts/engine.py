@@ -11,6 +11,9 @@ Guarantees, all persisted in the SQLite state file so they hold across restarts:
 - a failed send is retried by later ``flush_due`` calls with capped exponential backoff, up to
   ``smtp.max_attempts``; every attempt and error is recorded (``state.deliveries()``).
 
+Rules match the posts as extracted; what is queued, rendered and kept in the state follows
+``privacy.contacts`` (``indexer/privacy.py``): tokens or ``[redacted]`` instead of contacts.
+
 Not thread-safe: one engine per state file, used from one thread.
 """
 
@@ -31,6 +34,7 @@ from indexer.alerts.matchers import Matcher, PythonMatcher
 from indexer.alerts.render import render_alert
 from indexer.alerts.rules import Match, MatchContext, Rule
 from indexer.alerts.state import AlertState
+from indexer.privacy import ContactPrivacy
 from pipeline.records import EnrichedPost, utc_now
 from pipeline.settings import Settings, get_settings
 
@@ -78,6 +82,7 @@ class AlertEngine:
         self._sender = settings.smtp.sender
         self._kibana = settings.kibana.url
         self._max_attempts = settings.smtp.max_attempts
+        self._privacy = ContactPrivacy.from_settings(settings.privacy)
         self._mailer = mailer
         self._clock = clock
         self._retry = (retry_base_s, retry_max_s)
@@ -158,6 +163,7 @@ class AlertEngine:
     def _route(
         self, rule: Rule, found: list[tuple[EnrichedPost, Match]], now: datetime
     ) -> list[AlertRecord]:
+        found = [self._protect(rule, post, match) for post, match in found]
         if rule.digest_minutes:
             self.state.queue(rule.name, found, now)
             return []
@@ -172,13 +178,21 @@ class AlertEngine:
             records += self._deliver(rule, [item], now)
         return records
 
+    def _protect(
+        self, rule: Rule, post: EnrichedPost, match: Match
+    ) -> tuple[EnrichedPost, Match]:
+        """Return the post and reasons as they may be kept and emailed (``privacy.contacts``)."""
+        reasons = self._privacy.protect_lines(match.reasons, post, rule.condition.contacts)
+        return self._privacy.protect(post), Match(match.rule, match.doc_id, reasons)
+
     def _deliver(
         self, rule: Rule, items: list[tuple[EnrichedPost, Match]], now: datetime
     ) -> list[AlertRecord]:
         if not items:
             return []
         message = render_alert(
-            rule, items, sender=self._sender, kibana_url=self._kibana, now=now
+            rule, items, sender=self._sender, kibana_url=self._kibana, now=now,
+            privacy=self._privacy,
         )
         doc_ids = [post.doc_id for post, _ in items]
         delivery = self.state.create_delivery(rule.name, doc_ids, message, now)

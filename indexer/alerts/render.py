@@ -3,6 +3,10 @@
 Post text, handles and every extracted value are attacker-controlled: they only ever go into
 bodies (never headers), HTML-escaped in the HTML part, and links are only made of http(s)
 URLs. Header values come from the rule file and are stripped of control characters anyway.
+
+Contacts follow ``privacy.contacts``: ``render_alert`` shows posts and reasons as the given
+``ContactPrivacy`` protects them (the engine passes the deployment's; protecting twice is
+harmless), so an email never holds a contact the index would not.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from urllib.parse import quote
 
 from indexer.alerts._evaluate import describe_price
 from indexer.alerts.rules import Match, Rule
+from indexer.privacy import CLEAR, ContactPrivacy
 from pipeline.records import EnrichedPost, utc_now
 
 MAX_TEXT_CHARS = 4000
@@ -88,8 +93,15 @@ def render_alert(
     sender: str,
     kibana_url: str,
     now: datetime | None = None,
+    privacy: ContactPrivacy = CLEAR,
 ) -> EmailMessage:
     """Return the email telling the rule's recipients about the matched posts."""
+    entries = rule.condition.contacts
+    items = [
+        (privacy.protect(post),
+         Match(match.rule, match.doc_id, privacy.protect_lines(match.reasons, post, entries)))
+        for post, match in items
+    ]
     count = len(items)
     message = EmailMessage()
     message["Subject"] = header_safe(

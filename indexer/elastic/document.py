@@ -8,6 +8,11 @@ The document keeps the EnrichedPost exactly (so ``from_document`` rebuilds the r
 - ``facets``: flat, denormalised arrays (contacts, aliases, places by role, the route, the
   price range) that Kibana can aggregate on without nested queries.
 
+``to_document`` takes the deployment's ``ContactPrivacy`` (``indexer/privacy.py``): with
+``hash`` or ``redact`` the stored contacts (``nlp.contacts``, ``facets.contact_values``,
+``facets.contact_keys``) and the contacts inside ``text`` are tokens or ``[redacted]``, and a
+redacted contact has no key. The default, ``CLEAR``, stores the post as extracted.
+
 Both functions are pure: no client, no clock.
 """
 
@@ -16,7 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from indexer.normalise import contact_key, fold, place_keys
+from indexer.normalise import fold, place_keys
+from indexer.privacy import CLEAR, ContactPrivacy
 from pipeline.records import EnrichedPost
 
 _ROLE_FACETS = {
@@ -33,12 +39,12 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(value for value in values if value))
 
 
-def _facets(post: EnrichedPost) -> dict[str, Any]:
+def _facets(post: EnrichedPost, privacy: ContactPrivacy) -> dict[str, Any]:
     nlp = post.nlp
     usd = [price.amount_usd for price in nlp.prices if price.amount_usd is not None]
     facets: dict[str, Any] = {
         "contact_values": _unique([contact.value for contact in nlp.contacts]),
-        "contact_keys": _unique([contact_key(contact.value) for contact in nlp.contacts]),
+        "contact_keys": _unique([privacy.index_key(c.value) or "" for c in nlp.contacts]),
         "contact_types": _unique([contact.type for contact in nlp.contacts]),
         "alias_values": _unique([alias.value for alias in nlp.aliases]),
         "alias_keys": _unique([fold(alias.value) for alias in nlp.aliases]),
@@ -78,14 +84,18 @@ def _route(post: EnrichedPost) -> str | None:
     return " > ".join(cities) if len(cities) >= 2 else None
 
 
-def to_document(post: EnrichedPost) -> dict[str, Any]:
-    """Return the Elasticsearch ``_source`` of ``post`` (mapping ``posts.v1.json``)."""
+def to_document(post: EnrichedPost, privacy: ContactPrivacy = CLEAR) -> dict[str, Any]:
+    """Return the Elasticsearch ``_source`` of ``post`` (mapping ``posts.v1.json``).
+
+    With a ``privacy`` other than ``CLEAR`` the post is stored as ``privacy.protect`` makes it.
+    """
+    post = privacy.protect(post)
     document = post.model_dump(mode="json")
     for place, record in zip(document["nlp"]["places"], post.nlp.places, strict=True):
         if record.lat is not None and record.lon is not None:
             place["location"] = {"lat": record.lat, "lon": record.lon}
         place["keys"] = _unique(list(place_keys(record.name, record.canonical)))
-    document["facets"] = _facets(post)
+    document["facets"] = _facets(post, privacy)
     return document
 
 

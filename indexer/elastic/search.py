@@ -4,6 +4,8 @@ Each SearchQuery field becomes one ``filter`` clause of a ``bool`` query; the te
 ``must`` (they score). Place, price and contact semantics follow ``indexer/query.py``:
 place + country + role constrain one nested place, the price bounds + currency one nested
 price; contacts and aliases compare the keys of ``indexer.normalise`` stored in ``facets``.
+A contact filter is first put in the stored form of the deployment's ``ContactPrivacy`` (the
+token in ``hash`` mode; refused in ``redact`` mode), as ``to_document`` stored it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from elasticsearch import Elasticsearch
 
 from indexer.elastic.document import from_document
 from indexer.normalise import contact_key, fold, phone_suffix, words
+from indexer.privacy import ContactPrivacy, deployment_privacy
 from indexer.query import SearchQuery
 from pipeline.records import EnrichedPost
 
@@ -92,8 +95,14 @@ def build_query(query: SearchQuery) -> dict[str, Any]:
     return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
 
 
-def search(client: Elasticsearch, alias: str, query: SearchQuery) -> list[EnrichedPost]:
-    """Return up to ``query.limit`` posts matching ``query``: best text match, then newest."""
+def search(
+    client: Elasticsearch, alias: str, query: SearchQuery, privacy: ContactPrivacy | None = None
+) -> list[EnrichedPost]:
+    """Return up to ``query.limit`` posts matching ``query``: best text match, then newest.
+
+    ``privacy`` (default: the deployment's) says how the alias stores contacts.
+    """
+    query = (privacy or deployment_privacy()).protect_query(query)
     sort: list[Any] = [{"published_at": "desc"}, {"doc_id": "asc"}]
     if text_clauses(query):
         sort.insert(0, "_score")

@@ -11,6 +11,7 @@ a DeadLetter with the exact bytes that were sent. If the cluster stays unavailab
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import random
 import time
@@ -24,6 +25,7 @@ from elasticsearch.helpers import streaming_bulk
 
 from indexer.elastic.document import document_bytes, to_document
 from indexer.elastic.errors import ElasticError, IndexUnavailableError
+from indexer.privacy import ContactPrivacy, deployment_privacy
 from pipeline.records import DeadLetter, EnrichedPost, utc_now
 from pipeline.runner import Sink
 from pipeline.settings import ElasticsearchSettings
@@ -75,7 +77,8 @@ class ElasticsearchSink:
         settings: ElasticsearchSettings | None = None,
         *,
         index: str | None = None,
-        document: Callable[[EnrichedPost], dict[str, Any]] = to_document,
+        document: Callable[[EnrichedPost], dict[str, Any]] | None = None,
+        privacy: ContactPrivacy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         require_alias: bool = True,
@@ -84,11 +87,16 @@ class ElasticsearchSink:
 
         With ``require_alias`` (the default) a missing alias is an ElasticError instead of
         Elasticsearch silently creating an index with a guessed mapping under that name.
+        ``document`` defaults to ``to_document`` with ``privacy``, itself defaulting to the
+        deployment's ``privacy.contacts``: contacts are stored the way the settings say.
         """
         self._client = client
         self._dead_letters = dead_letters
         self._settings = settings or ElasticsearchSettings()
         self._index = index or f"{self._settings.index_prefix}{self._settings.alias}"
+        if document is None:
+            policy = privacy or deployment_privacy()
+            document = functools.partial(to_document, privacy=policy)
         self._document = document
         self._sleep = sleep
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
