@@ -81,8 +81,8 @@ def fit_stack(  # noqa: PLR0913
 ) -> dict[str, Any]:
     """Return the transformer file's content: the head, its weight ``b`` and the band.
 
-    The band is where the head can change the decision: rules-only log-odds within
-    ±1.25 × the largest ``|b·z_text|`` seen in training. Outside it the encoder could move
+    The band is where the head can change the decision: rules-only log-odds within the
+    largest ``|b·z_text|`` seen in training. Outside it the encoder could move
     the score but never across 0.5, so it is not run there.
     """
 
@@ -94,7 +94,7 @@ def fit_stack(  # noqa: PLR0913
     text_oof = out_of_fold(groups, seed, head_predict)
     b = fit_text_weight(rule_logits_oof, text_oof, y)
     head = logistic_newton(embeddings, y, head_l2)
-    margin = 1.25 * float(np.abs(b * (embeddings @ head[:-1] + head[-1])).max())
+    margin = float(np.abs(b * (embeddings @ head[:-1] + head[-1])).max())
     band = (1.0 / (1.0 + math.exp(margin)), 1.0 / (1.0 + math.exp(-margin)))
     rules_p = 1.0 / (1.0 + np.exp(-np.clip(rule_logits_oof, -30, 30)))
     unsure = (rules_p >= band[0]) & (rules_p <= band[1])

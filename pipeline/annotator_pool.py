@@ -51,13 +51,17 @@ def annotate_in_order(
     work: Callable[[Annotator, BatchT], ResultT],
     workers: int,
     depth: int = 0,
+    *,
+    overlap: bool = False,
 ) -> Generator[tuple[BatchT, ResultT | BaseException], None, None]:
     """Yield each batch with ``work(annotator, batch)`` or the error it raised, in input order.
 
     ``work`` must be a module-level function (it is sent to the workers). At most ``depth``
-    batches (default ``2 × workers``) are submitted and not yet yielded.
+    batches (default ``2 × workers``) are submitted and not yet yielded. One worker runs in
+    this process unless ``overlap`` asks for a worker process even then, so that the caller's
+    own work on the results (bulk indexing) runs beside the NLP instead of between batches.
     """
-    if workers <= 1:
+    if workers <= 1 and not overlap:
         annotator = factory()
         for batch in batches:
             yield batch, _guarded(work, annotator, batch)

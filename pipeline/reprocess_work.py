@@ -91,9 +91,10 @@ def enrich_batches(
     """Yield each batch with its enriched posts (or the error it raised), in input order.
 
     Make ``depth`` cover a flush's worth of batches so the workers keep busy while the
-    caller waits on Elasticsearch.
+    caller waits on Elasticsearch. Even one worker is a process of its own: its NLP then
+    overlaps the caller's document building and bulk requests.
     """
-    return annotate_in_order(batches, factory, enrich_lines, workers, depth)
+    return annotate_in_order(batches, factory, enrich_lines, workers, depth, overlap=True)
 
 
 def batch_dead_letters(

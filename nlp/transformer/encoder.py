@@ -76,7 +76,7 @@ class SentenceEncoder:
         dims = int(session.get_outputs()[0].shape[1])
         return cls(session, tokenizer, dims, max_tokens, f"{source.parent.name}:{onnx_path.stem}")
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray[Any, Any]:
+    def encode(self, texts: Sequence[str], batch_size: int = 4) -> np.ndarray[Any, Any]:
         """Return one embedding row per text (an empty text embeds [CLS] [SEP] only)."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         # sort by length so each batch pads little; write rows back in input order
