@@ -29,7 +29,14 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawlers.pages import PageError, ParsedPage, parse_facebook, parse_telegram, parse_tiktok
+from crawlers.pages import (
+    PageError,
+    ParsedPage,
+    header_charset,
+    parse_facebook,
+    parse_telegram,
+    parse_tiktok,
+)
 from pipeline.records import DeadLetter, RawPost
 from pipeline.reprocess_plan import STAGE
 from pipeline.reprocess_sources import (
@@ -66,15 +73,6 @@ def detect_platform(url: str, body: bytes) -> str | None:
         return "tiktok"
     if path.startswith("/groups/"):
         return "facebook"
-    return None
-
-
-def header_charset(content_type: str | None) -> str | None:
-    """Return the ``charset`` of a ``Content-Type`` header value, if any."""
-    for part in (content_type or "").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"'")
     return None
 
 

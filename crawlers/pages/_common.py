@@ -38,6 +38,17 @@ class PageError(ValueError):
     """A page (or one post on it) does not have the shape its parser expects."""
 
 
+def header_charset(content_type: bytes | str | None) -> str | None:
+    """Return the ``charset`` of a ``Content-Type`` header value, if it names one."""
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    for part in (content_type or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"'")
+    return None
+
+
 def decode_body(body: bytes | str, encoding: str | None = None) -> str:
     """Return the text of ``body`` in its declared encoding; raise PageError if it lies.
 

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import scrapy
 from twisted.python.failure import Failure
 
-from crawlers.pages import PageError, ParsedPage
+from crawlers.pages import PageError, ParsedPage, header_charset
 from crawlers.state import HighWater, source_key
 from crawlers.stats import FetchFailure, classify_failure
 from crawlers.watchlist import Source
@@ -61,7 +61,7 @@ class SourceSpider(scrapy.Spider):
     def parse(self, response: Any, **kwargs: Any) -> Iterator[Any]:
         """Parse one page: yield its posts, a dead letter if it is malformed, and follow-ups."""
         source_id = response.meta["source_id"]
-        encoding = _header_encoding(response.headers.get(b"Content-Type"))
+        encoding = header_charset(response.headers.get(b"Content-Type"))
         page = type(self).parse_page(response.url, response.body, encoding=encoding,
                                      **self.parse_kwargs(response))
         base = {"platform": self.name, "source": source_id}
@@ -101,13 +101,3 @@ def _with_record(post: RawPost, record_id: str | None) -> RawPost:
         return post
     return post.model_copy(update={"crawl": post.crawl.model_copy(
         update={"warc_record_id": record_id})})
-
-
-def _header_encoding(content_type: bytes | None) -> str | None:
-    if not content_type:
-        return None
-    for part in content_type.decode("latin-1").split(";"):
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"'")
-    return None
