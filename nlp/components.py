@@ -19,12 +19,12 @@ from nlp.contacts import ContactExtractor
 from nlp.langid import LanguageScorer
 from nlp.places import PlaceExtractor
 from nlp.prices import PriceExtractor
-from nlp.relevance import Evidence, FeatureBuilder, LinearModel
+from nlp.relevance import Evidence, FeatureBuilder, LinearModel, sigmoid
 from nlp.resources import data_path
 from nlp.tags import NO_TAGS, TagExtractor, offer_tags
 from nlp.textmap import Occupied, normalise
 from nlp.transformer.encoder import SentenceEncoder
-from nlp.transformer.head import StackedModel, sigmoid
+from nlp.transformer.head import StackedModel
 
 TAG_SCAN_CHARS = 20_000  # tags are post-level flags; the head of a huge post decides them
 _EXTENSIONS: dict[str, Any] = {
@@ -221,7 +221,7 @@ def make_relevance(  # noqa: PLR0913 - spaCy passes the component config as keyw
             Path(transformer_model_dir) if transformer_model_dir else None,
             max_tokens=stacked.max_tokens,
         )
-        StackedModel.from_file(data_path(transformer_file), encoder.dimensions)
+        stacked.check_dimensions(encoder.dimensions, data_path(transformer_file))
     return Relevance(builder, model, stacked, encoder, threshold)
 
 

@@ -22,6 +22,11 @@ HASH_DIM = 4096
 _NEGATIVE_FAMILIES = ("warning", "news", "help_seeking", "legit_business")
 
 
+def sigmoid(z: float) -> float:
+    """The logistic function, clipped so it never overflows."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the other components found in a post, as counts."""
@@ -148,5 +153,4 @@ class LinearModel:
 
     def score(self, features: dict[int, float]) -> float:
         """Return the probability that the post is a smuggling ad."""
-        z = max(-30.0, min(30.0, self.logit(features)))
-        return 1.0 / (1.0 + math.exp(-z))
+        return sigmoid(self.logit(features))

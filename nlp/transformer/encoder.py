@@ -1,8 +1,8 @@
 """Sentence embeddings on CPU with ONNX Runtime: Hugging Face tokenizer, exported BERT graph.
 
-``SentenceEncoder.load(settings)`` finds the model (``nlp.transformer_model_dir`` or the
+``SentenceEncoder.load(model_dir)`` finds the model (``nlp.transformer_model_dir`` or the
 packaged all-MiniLM-L6-v2), exports it to ONNX on first use (a local conversion, a few
-seconds; ``python -m nlp.transformer.onnx_export`` does it ahead of time) and opens one
+seconds; ``python -m nlp.transformer`` does it ahead of time) and opens one
 single-threaded session: a worker process uses one core, scale out with more workers.
 """
 

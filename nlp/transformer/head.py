@@ -10,7 +10,6 @@ the encoder: that cascade keeps the pipeline faster than a stock spaCy model.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,12 +17,10 @@ from typing import Any
 import numpy as np
 
 from nlp.errors import ModelError
+from nlp.relevance import sigmoid
 from nlp.resources import load_json
 
-
-def sigmoid(z: float) -> float:
-    """The logistic function, clipped so it never overflows."""
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+__all__ = ["StackedModel", "sigmoid"]
 
 
 @dataclass(frozen=True)
@@ -52,10 +49,15 @@ class StackedModel:
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"{path}: malformed transformer head ({exc}); retrain") from exc
-        if dimensions is not None and weights.shape != (dimensions,):
-            raise ModelError(f"{path}: head has {weights.shape} weights, encoder gives "
-                             f"{dimensions}; retrain with python -m nlp.train")
+        if dimensions is not None:
+            model.check_dimensions(dimensions, path)
         return model
+
+    def check_dimensions(self, dimensions: int, path: Path) -> None:
+        """Raise ModelError unless the head takes embeddings of ``dimensions``."""
+        if self.head_weights.shape != (dimensions,):
+            raise ModelError(f"{path}: head has {self.head_weights.shape} weights, encoder "
+                             f"gives {dimensions}; retrain with python -m nlp.train")
 
     def needs_text_model(self, rules_score: float) -> bool:
         """Whether the rules alone are unsure enough to ask the encoder."""
