@@ -21,6 +21,8 @@ from nlp.places import PlaceExtractor
 from nlp.prices import PriceExtractor
 from nlp.relevance import Evidence, FeatureBuilder, LinearModel, sigmoid
 from nlp.resources import data_path
+from nlp.role_model import PostContext, RoleModel
+from nlp.roles import PlaceSpan
 from nlp.tags import NO_TAGS, TagExtractor, offer_tags
 from nlp.textmap import Occupied, normalise
 from nlp.transformer.encoder import SentenceEncoder
@@ -278,9 +280,41 @@ class Relevance:
     def _assign(self, doc: Doc, score: float) -> None:
         doc._.score = score
         doc._.is_smuggling_ad = score >= self.threshold
-        if not doc._.is_smuggling_ad:  # outside an offer, a place named without a cue is a location
-            doc._.places = [p if p.cued else replace(p, role="unknown") for p in doc._.places]
+
+
+@Language.factory(
+    "centinela_roles",
+    assigns=["doc._.places", "doc._.tags"],
+    default_config={"model_file": "role_weights.json"},
+)
+def make_roles(nlp: Language, name: str, model_file: str) -> Any:
+    """Settle each place's route role once the post is known to be an offer or not, and the
+    tags an offer implies.
+
+    The rules' roles are adjusted to the decision (outside an offer a place named without a
+    cue is a location; in an offer a Mexican border city "reached" is where the crossing
+    starts); then the learned model of ``nlp.role_model`` reads them with each place's
+    context and gives the final role. ``model_file=""`` keeps the rules' roles (what
+    ``python -m nlp.train_roles`` trains on).
+    """
+    model = RoleModel.from_file(data_path(model_file)) if model_file else None
+
+    def roles(doc: Doc) -> Doc:
+        places: list[PlaceSpan] = doc._.places
+        if not doc._.is_smuggling_ad:
+            places = [p if p.cued else replace(p, role="unknown") for p in places]
+        else:
+            places = [replace(p, role="crossing") if p.way_in else p for p in places]
+        if model is not None and places:
+            post = PostContext(doc._.norm.text, places, bool(doc._.is_smuggling_ad), doc._.lang)
+            places = [
+                replace(p, role=r) for p, r in zip(places, model.roles(post), strict=True)
+            ]
+        doc._.places = places
+        if not doc._.is_smuggling_ad:
             doc._.tags = NO_TAGS  # nothing is on offer: a bus line's "bus" is not a service
-        else:  # in an offer, a Mexican border city "reached" is where the crossing starts
-            doc._.places = [replace(p, role="crossing") if p.way_in else p for p in doc._.places]
-            doc._.tags = offer_tags(doc._.tags, {p.role for p in doc._.places})
+        else:
+            doc._.tags = offer_tags(doc._.tags, {p.role for p in places})
+        return doc
+
+    return roles

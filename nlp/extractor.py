@@ -24,7 +24,7 @@ from pipeline.records import (
 )
 from pipeline.settings import NlpSettings
 
-NLP_VERSION = "0.3.0+minilm1"
+NLP_VERSION = "0.4.0+minilm2+roles1"
 log = logging.getLogger(__name__)
 
 

@@ -77,13 +77,13 @@ def fit_text_weight(rule_logits: Array, text_logits: Array, y: Array) -> float:
 
 def fit_stack(  # noqa: PLR0913
     rule_logits_oof: Array, embeddings: Array, y: Array, groups: Sequence[str], seed: int,
-    head_l2: float,
+    head_l2: float, band_quantile: float = 1.0,
 ) -> dict[str, Any]:
     """Return the transformer file's content: the head, its weight ``b`` and the band.
 
     The band is where the head can change the decision: rules-only log-odds within the
-    largest ``|b·z_text|`` seen in training. Outside it the encoder could move
-    the score but never across 0.5, so it is not run there.
+    ``band_quantile`` of the ``|b·z_text|`` seen in training (1.0: the largest). Outside it
+    the encoder could move the score but (almost) never across 0.5, so it is not run there.
     """
 
     def head_predict(train: Array, test: Array) -> Array:
@@ -94,7 +94,7 @@ def fit_stack(  # noqa: PLR0913
     text_oof = out_of_fold(groups, seed, head_predict)
     b = fit_text_weight(rule_logits_oof, text_oof, y)
     head = logistic_newton(embeddings, y, head_l2)
-    margin = float(np.abs(b * (embeddings @ head[:-1] + head[-1])).max())
+    margin = float(np.quantile(np.abs(b * (embeddings @ head[:-1] + head[-1])), band_quantile))
     band = (1.0 / (1.0 + math.exp(margin)), 1.0 / (1.0 + math.exp(-margin)))
     rules_p = 1.0 / (1.0 + np.exp(-np.clip(rule_logits_oof, -30, 30)))
     unsure = (rules_p >= band[0]) & (rules_p <= band[1])

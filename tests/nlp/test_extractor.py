@@ -126,9 +126,10 @@ def test_threshold_from_settings() -> None:
 def test_pipeline_from_config() -> None:
     nlp = build_pipeline(CONFIG_PATH)
     assert nlp.pipe_names[0] == "centinela_normalizer"
-    assert nlp.pipe_names[-1] == "centinela_relevance"
+    assert nlp.pipe_names[-2:] == ["centinela_relevance", "centinela_roles"]
     assert "doc._.prices" in nlp.get_pipe_meta("centinela_prices").assigns
-    assert build_pipeline(exclude=["centinela_relevance"]).pipe_names[-1] == "centinela_tags"
+    skipped = build_pipeline(exclude=["centinela_relevance", "centinela_roles"])
+    assert skipped.pipe_names[-1] == "centinela_tags"
 
 
 def test_version(extractor: Extractor) -> None:
