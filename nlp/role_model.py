@@ -155,8 +155,9 @@ class RoleModel:
         deciding only the uncued places scored 0.801 and gained 0.9 there.
         """
         out = []
-        for i, place in enumerate(post.places):
-            if place.cued:
+        lone = len(post.places) == 1 and not post.is_offer  # one place outside an offer is
+        for i, place in enumerate(post.places):  # where something is, not a route
+            if place.cued or lone:
                 out.append(place.role)
                 continue
             probs = self.probabilities(place_features(post, i))
