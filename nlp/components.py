@@ -274,7 +274,8 @@ class Relevance:
             for i, z_text in zip(unsure, text_logits, strict=True):
                 scores[i] = self.stacked.stacked_score(logits[i], float(z_text))
         for doc, ev, score in zip(docs, evidence, scores, strict=True):
-            self._assign(doc, max(score, self.builder.floor(doc.text, ev)))
+            bounded = min(max(score, self.builder.floor(doc.text, ev)), self.builder.ceiling(ev))
+            self._assign(doc, bounded)
         return docs
 
     def _assign(self, doc: Doc, score: float) -> None:

@@ -19,6 +19,7 @@ from nlp.textmap import fold
 
 _TOKEN = re.compile(r"[^\W_]+")
 HASH_DIM = 4096
+NO_EVIDENCE_CEILING = 0.3
 _NEGATIVE_FAMILIES = ("warning", "news", "help_seeking", "legit_business")
 
 
@@ -88,6 +89,16 @@ class FeatureBuilder:
             return 0.0
         offer = "offer" in self.families and self.families["offer"].search(folded)
         return self.floor_score if ev.contacts or offer else 0.0
+
+    @staticmethod
+    def ceiling(ev: Evidence) -> float:
+        """Return the highest score the structure of the post allows (1.0 when no rule fires).
+
+        An offer names something to act on: a place, a price or a way to reach the seller.
+        A post with none of them ("precio?", "Info al privado") is talk around an ad, however
+        ad-like its words; no gold ad in the dev, blind-tune or role sets lacks all three.
+        """
+        return NO_EVIDENCE_CEILING if not (ev.places or ev.prices or ev.contacts) else 1.0
 
     @property
     def size(self) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from nlp import Extractor
 from nlp.relevance import Evidence, FeatureBuilder
 from nlp.resources import data_path
 from nlp.train import fit
+from pipeline.records import ExtractRequest
 
 NOTHING = Evidence(0, 0, 0, 0, 0, 0, 0, 0, 0)
 SHORT_AD = Evidence(
@@ -49,3 +52,15 @@ def test_fit_is_deterministic_and_separates() -> None:
     assert np.array_equal(w1, w2)
     p = 1 / (1 + np.exp(-(x @ w1)))
     assert ((p > 0.5) == (y == 1)).all()
+
+
+@pytest.mark.parametrize("text", ["precio?", "Info al privado", "cuánto cobran?? 🙏", "info x dm"])
+def test_talk_around_an_ad_is_not_an_ad(extractor: Extractor, text: str) -> None:
+    """No place, price or contact: a comment under an ad, however ad-like its words."""
+    (ann,) = extractor.annotate([ExtractRequest(id="1", text=text)])
+    assert not ann.is_smuggling_ad and ann.score <= 0.3
+
+
+def test_a_bare_offer_with_a_route_is_still_an_ad(extractor: Extractor) -> None:
+    (ann,) = extractor.annotate([ExtractRequest(id="1", text="Guate ➡️ LA 🌴 $9,800 todo incluido")])
+    assert ann.is_smuggling_ad
