@@ -115,6 +115,12 @@ def place_features(post: PostContext, i: int) -> list[str]:
     return feats
 
 
+def rule_stands(post: PostContext, i: int) -> bool:
+    """Whether the rules' role of place ``i`` is final: a cue gave it, or the place is the
+    only one in a post that is not an offer (where something is, not a route)."""
+    return post.places[i].cued or (len(post.places) == 1 and not post.is_offer)
+
+
 @dataclass
 class RoleModel:
     """Per-feature weight vectors over ``ROLES``, read from ``role_weights.json``."""
@@ -155,9 +161,8 @@ class RoleModel:
         deciding only the uncued places scored 0.801 and gained 0.9 there.
         """
         out = []
-        lone = len(post.places) == 1 and not post.is_offer  # one place outside an offer is
-        for i, place in enumerate(post.places):  # where something is, not a route
-            if place.cued or lone:
+        for i, place in enumerate(post.places):
+            if rule_stands(post, i):
                 out.append(place.role)
                 continue
             probs = self.probabilities(place_features(post, i))
