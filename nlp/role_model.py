@@ -20,11 +20,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 from nlp.roles import PlaceSpan
 from nlp.textmap import fold
+from pipeline.records import RouteRole
 
-ROLES = ("origin", "transit", "crossing", "destination", "unknown")
+ROLES: tuple[str, ...] = get_args(RouteRole)  # the model's classes, in the schema's order
 CONTEXT_TOKENS = 4  # words and symbols looked at on each side of a place
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\w\s]")
 _ARROWS = set("→➡⇒⟶➔➜➝➞►▶>»")

@@ -43,7 +43,7 @@ RULE_L2 = 1e-4
 
 @dataclass(frozen=True)
 class RolePost:
-    """A post's text, whether it is an ad, and its gold place spans with roles."""
+    """A post's text, where it came from, and its gold place spans with roles."""
 
     id: str
     group: str  # the source the post came from: a writer's file or a template

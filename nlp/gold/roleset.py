@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from nlp.role_model import ROLES
 from pipeline.settings import PROJECT_ROOT
 
 ROLE_SETS = PROJECT_ROOT / "fixtures" / "gold" / "roles"
-ROLES = ("origin", "transit", "crossing", "destination", "unknown")
 _MARK = re.compile(r"\[\[([^\]|]+)\|([a-z]+)\]\]")
 
 

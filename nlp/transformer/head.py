@@ -20,8 +20,6 @@ from nlp.errors import ModelError
 from nlp.relevance import sigmoid
 from nlp.resources import load_json
 
-__all__ = ["StackedModel", "sigmoid"]
-
 
 @dataclass(frozen=True)
 class StackedModel:

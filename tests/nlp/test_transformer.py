@@ -12,8 +12,9 @@ import pytest
 
 from nlp.errors import ModelError
 from nlp.pipeline import build_pipeline
+from nlp.relevance import sigmoid
 from nlp.transformer.encoder import SentenceEncoder, resolve_model_dir
-from nlp.transformer.head import StackedModel, sigmoid
+from nlp.transformer.head import StackedModel
 from nlp.transformer.model_files import BertShape, read_safetensors
 from nlp.transformer.onnx_export import export
 from tests.nlp.bert_reference import embed
@@ -105,7 +106,8 @@ def test_cascade_asks_the_encoder_only_where_it_can_change_the_decision() -> Non
     low, high = model.band
     assert 0.0 < low < 0.5 < high < 1.0
     margin = np.log(high / (1 - high))
-    # outside the band, a head logit as large as any seen in training cannot flip it
+    # outside the band, a head logit at the band's quantile of those seen in training cannot
+    # flip it
     for z_rules in (margin + 0.01, -(margin + 0.01)):
         extreme = margin / model.text_weight
         flipped = [model.stacked_score(z_rules, s * extreme) >= 0.5 for s in (-1, 1)]
