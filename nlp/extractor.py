@@ -24,7 +24,7 @@ from pipeline.records import (
 )
 from pipeline.settings import NlpSettings
 
-NLP_VERSION = "0.4.0+minilm2+roles1"
+NLP_VERSION = "0.5.0+minilm2+roles2"
 log = logging.getLogger(__name__)
 
 

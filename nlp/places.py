@@ -1,7 +1,9 @@
 """Places against the curated gazetteer, each with its route role read from context cues.
 
 Names match accent- and case-insensitively (a leading "=" in the gazetteer makes a name
-case-sensitive, for "DF", "Mty", "Hou"). A role comes from, in order: an arrow chain
+case-sensitive, for "DF", "Mty", "Hou"). A name with a leading "?" belongs to several places
+("Santiago": Chile's capital, the Dominican city); the post's other places decide which.
+A role comes from, in order: an arrow chain
 ("Tapachula → CDMX → Reynosa"), the last cue phrase in the clause before the place, an
 immediate preposition ("de", "a", "por"), the role of the place it is listed with, and
 finally the gazetteer's default (border cities are crossings, US cities destinations).
@@ -9,6 +11,7 @@ finally the gazetteer's default (border cities are crossings, US cities destinat
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +19,29 @@ from pathlib import Path
 from nlp.resources import load_json, load_tsv
 from nlp.roles import GazetteerEntry, PlaceSpan, chain_roles
 from nlp.textmap import Occupied, fold
+
+NEAR_KM = 600.0  # a place this close to a candidate of an ambiguous name speaks for it
+
+
+def km_between(a: GazetteerEntry, b: GazetteerEntry) -> float:
+    """Great-circle distance between two gazetteer entries, in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((lat2 - lat1) / 2) ** 2
+    h += math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def support(candidate: GazetteerEntry, others: list[GazetteerEntry]) -> tuple[float, float]:
+    """How much a post's other places speak for one reading of an ambiguous name: a vote for
+    each place in its country, half a vote for each place of another country within
+    ``NEAR_KM``; among equal votes the candidate nearest to one of them."""
+    km = [km_between(o, candidate) for o in others]
+    votes = sum(
+        1.0 if o.country == candidate.country else 0.5 if d < NEAR_KM else 0.0
+        for o, d in zip(others, km, strict=True)
+    )
+    return votes, -min(km) if votes else 0.0
+
 
 _ARTICLE_LEAD = re.compile(r"(?:el|al|del) (?=(?:norte|otro lado|df|d\.f\.)$)")
 
@@ -30,14 +56,19 @@ class PlaceExtractor:
     def __init__(self, gazetteer: Path, cues: Path) -> None:
         self.folded: dict[str, GazetteerEntry] = {}
         self.exact: dict[str, GazetteerEntry] = {}
+        self.ambiguous: dict[str, list[GazetteerEntry]] = {}  # first listed: the default
         for row in load_tsv(gazetteer):
             canonical, country, lat, lon, kind, role, names = row[:7]
             entry = GazetteerEntry(canonical, country, float(lat), float(lon), kind, role)
             for name in names.split("|"):
                 if name.startswith("="):
                     self.exact[name[1:]] = entry
+                elif name.startswith("?"):
+                    self.ambiguous.setdefault(fold(name[1:]), []).append(entry)
                 else:
                     self.folded[fold(name)] = entry
+        for name, entries in self.ambiguous.items():
+            self.folded.setdefault(name, entries[0])
         bound_l, bound_r = r"(?<![\w@#/.])", r"(?![\w@$])"
         self.destination_countries = {
             e.country
@@ -98,7 +129,20 @@ class PlaceExtractor:
                 continue
             places.append(PlaceSpan(start, end, entry, "unknown"))
             last_end = end
-        return self._assign_roles(text, folded, places)
+        return self._assign_roles(text, folded, self._resolve(folded, places))
+
+    def _resolve(self, folded: str, places: list[PlaceSpan]) -> list[PlaceSpan]:
+        """Give each ambiguous name the candidate the post's other places agree with most:
+        ``support`` ("Wanament → Santiago" is the Dominican one, "Santiago → Arica" Chile's);
+        with no support at all, the first listed."""
+        others = [p.entry for p in places if folded[p.start : p.end] not in self.ambiguous]
+        out = []
+        for place in places:
+            candidates = self.ambiguous.get(folded[place.start : place.end])
+            if candidates:
+                place = replace(place, entry=max(candidates, key=lambda c: support(c, others)))
+            out.append(place)
+        return out
 
     def _assign_roles(self, text: str, folded: str, places: list[PlaceSpan]) -> list[PlaceSpan]:
         roles: list[str | None] = [

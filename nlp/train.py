@@ -26,6 +26,7 @@ from nlp.gold.roleset import role_sets
 from nlp.pipeline import build_pipeline
 from nlp.relevance import FeatureBuilder
 from nlp.resources import DATA_DIR, data_path
+from nlp.sparse import Array, Sparse
 from nlp.train_stack import fit_stack, out_of_fold
 from nlp.transformer.encoder import SentenceEncoder
 
@@ -37,47 +38,47 @@ BAND_QUANTILE = 0.5  # out of fold: accuracy 0.9423 at 0.5 (17 % encoded) vs 0.9
 MAX_TOKENS = 64  # the encoder reads a post's first 64 word pieces: half the cost of 128
 
 
-def featurise(posts: Sequence[dict[str, Any]]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+def featurise(posts: Sequence[dict[str, Any]]) -> tuple[Sparse, np.ndarray[Any, Any]]:
     """Run the extraction components on ``posts`` and return (features, labels)."""
     nlp = build_pipeline(exclude=["centinela_relevance", "centinela_roles"])
     builder = FeatureBuilder(data_path("relevance_cues.json"))
-    x = np.zeros((len(posts), builder.size))
     docs = []
     for post in posts:
         doc = nlp.make_doc(post["text"])
         doc._.platform = post.get("platform")
         docs.append(doc)
-    for row, doc in enumerate(nlp.pipe(docs, batch_size=128)):
-        for index, value in builder.features(doc.text, evidence_of(doc)).items():
-            x[row, index] = value
+    rows = [builder.features(doc.text, evidence_of(doc)) for doc in nlp.pipe(docs, batch_size=128)]
     y = np.array([1.0 if p["is_smuggling_ad"] else 0.0 for p in posts])
-    return x, y
+    return Sparse.from_rows(rows, builder.size), y
 
 
 def fit(
-    x: np.ndarray[Any, Any],
+    x: Sparse | np.ndarray[Any, Any],
     y: np.ndarray[Any, Any],
     dense: int,
     l2: float = 0.01,
-    l2_words: float = 0.05,
+    l2_words: float = 0.02,
     steps: int = 800,
     rate: float = 0.5,
     weights: np.ndarray[Any, Any] | None = None,
 ) -> np.ndarray[Any, Any]:
     """Return logistic-regression weights.
 
-    The bias (feature 0) is not regularised; hashed words are regularised harder than the
-    ``dense`` evidence features so the model leans on cues that carry over to new wording.
+    The bias (feature 0) is not regularised; hashed words and 4-grams are regularised harder
+    than the ``dense`` evidence features so the model leans on cues that carry over to new
+    wording (leave-one-writer-out over twelve writers, with the 4-grams: F1 0.960 / 0.957 /
+    0.955 at ``l2_words`` 0.01 / 0.02 / 0.03; 0.949 at 0.05).
     """
-    w = np.zeros(x.shape[1])
+    xs = x if isinstance(x, Sparse) else Sparse.from_dense(x)
+    w = np.zeros(xs.shape[1])
     sw = np.ones(len(y)) if weights is None else weights
     total = float(sw.sum())
     mask = np.full_like(w, l2_words)
     mask[:dense] = l2
     mask[0] = 0.0
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        grad = x.T @ ((p - y) * sw) / total + mask * w
+        p = 1.0 / (1.0 + np.exp(-np.clip(xs.dot(w), -30, 30)))
+        grad = xs.tdot((p - y) * sw) / total + mask * w
         w -= rate * grad
     return w
 
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     sw = np.array([1.0 if "template" in p else args.hand_weight for p in posts])
     dense = len(FeatureBuilder(data_path("relevance_cues.json")).dense_names)
     w = fit(x, y, dense=dense, weights=sw)
-    p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+    p = 1.0 / (1.0 + np.exp(-np.clip(x.dot(w), -30, 30)))
     accuracy = float(((p >= 0.5) == (y == 1)).mean())
     args.out.write_text(
         json.dumps(
@@ -132,9 +133,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(f"trained on {len(posts)} posts, train accuracy {accuracy:.3f}, wrote {args.out}")
     groups = [str(p.get("template", p["id"])) for p in posts]
-    rule_oof = out_of_fold(
-        groups, args.seed, lambda tr, te: x[te] @ fit(x[tr], y[tr], dense, weights=sw[tr])
-    )
+
+    def rule_logits(train: Array, test: Array) -> Array:
+        return x.take(test).dot(fit(x.take(train), y[train], dense, weights=sw[train]))
+
+    rule_oof = out_of_fold(groups, args.seed, rule_logits)
     encoder = SentenceEncoder.load(args.model_dir, max_tokens=MAX_TOKENS)
     embeddings = encoder.encode([p["text"] for p in posts]).astype(np.float64)
     stack = fit_stack(rule_oof, embeddings, y, groups, args.seed, HEAD_L2, args.band_quantile)

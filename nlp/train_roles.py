@@ -32,9 +32,9 @@ from nlp.gold.generate import HANDWRITTEN, generate, handwritten
 from nlp.gold.roleset import role_sets
 from nlp.pipeline import build_pipeline
 from nlp.resources import DATA_DIR
-from nlp.role_model import ROLES, PostContext, place_features, rule_stands
+from nlp.role_model import ROLES, PostContext, place_features, rule_stands, settle
+from nlp.sparse import Array, Sparse
 
-Array = np.ndarray[Any, Any]
 WEIGHTS = DATA_DIR / "role_weights.json"
 TEMPLATE_WEIGHT = 0.25
 MIN_COUNT = 2  # a feature seen once cannot generalise
@@ -112,27 +112,6 @@ def featurise(posts: Sequence[RolePost]) -> Examples:
     return ex
 
 
-@dataclass(frozen=True)
-class Sparse:
-    """A 0/1 matrix as the (row, column) pairs of its ones."""
-
-    rows: Array
-    cols: Array
-    shape: tuple[int, int]
-
-    def dot(self, w: Array) -> Array:
-        """``self @ w`` for a (columns × k) ``w``."""
-        out = np.zeros((self.shape[0], w.shape[1]))
-        np.add.at(out, self.rows, w[self.cols])
-        return out
-
-    def tdot(self, g: Array) -> Array:
-        """``self.T @ g`` for a (rows × k) ``g``."""
-        out = np.zeros((self.shape[1], g.shape[1]))
-        np.add.at(out, self.cols, g[self.rows])
-        return out
-
-
 def design(features: Sequence[Sequence[str]], names: Sequence[str]) -> Sparse:
     """Return the 0/1 matrix of ``features`` over the columns ``names``."""
     index = {name: j for j, name in enumerate(names)}
@@ -196,15 +175,18 @@ def train(ex: Examples, rows: Sequence[int], l2: float) -> tuple[list[str], Arra
     return names, w
 
 
-def predict(names: Sequence[str], w: Array, features: Sequence[Sequence[str]]) -> Array:
-    """Return the most probable role index of each feature list."""
-    result: Array = design(features, names).dot(w).argmax(axis=1)
+def probabilities(names: Sequence[str], w: Array, features: Sequence[Sequence[str]]) -> Array:
+    """Return P(role) of each feature list, one row per list."""
+    z = design(features, names).dot(w)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    result: Array = e / e.sum(axis=1, keepdims=True)
     return result
 
 
 def leave_one_source_out(ex: Examples, l2: float, sources: Sequence[str]) -> list[str]:
     """Per hand-written source: accuracy of the rules, of a model trained without it on every
-    place, and of what ships (the model only where the rules' role does not stand)."""
+    place, and of what ships (``settle``: the model, unless the rules' role stands and the
+    model is unsure)."""
     lines = []
     for source in sources:
         test = [i for i, g in enumerate(ex.groups) if g == source]
@@ -212,10 +194,13 @@ def leave_one_source_out(ex: Examples, l2: float, sources: Sequence[str]) -> lis
         if not test:
             continue
         names, w = train(ex, train_rows, l2)
-        pred = predict(names, w, [ex.features[i] for i in test])
+        probs = probabilities(names, w, [ex.features[i] for i in test])
+        pred = probs.argmax(axis=1)
         gold = np.array([ex.labels[i] for i in test])
         rules = np.array([ex.rule[i] for i in test])
-        shipped = np.where([ex.stands[i] for i in test], rules, pred)
+        shipped = np.array(
+            [settle(ex.rule[i], ex.stands[i], list(r)) for i, r in zip(test, probs, strict=True)]
+        )
         lines.append(
             f"{source:<14} places {len(test):>4}  rules {float((rules == gold).mean()):.3f}"
             f"  model {float((pred == gold).mean()):.3f}"

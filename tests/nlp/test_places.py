@@ -73,3 +73,27 @@ def test_blocked_spans(places: PlaceExtractor) -> None:
 def test_coordinates_present(places: PlaceExtractor) -> None:
     (place,) = places.extract("Reynosa", [])
     assert place.entry.lat == pytest.approx(26.08) and place.entry.lon == pytest.approx(-98.29)
+
+
+SANTIAGO = ("Santiago", "Santyago")
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("salida desde Santiago rumbo a USA por Perú", "Santiago, Santiago Metropolitan, CL"),
+        ("de Santiago a Arica en bus", "Santiago, Santiago Metropolitan, CL"),
+        ("Wanament → Dajabón → Santiago → Sendomeng", "Santiago de los Caballeros, Santiago, DO"),
+        ("moto jusqu'à Santiago depuis Ouanaminthe", "Santiago de los Caballeros, Santiago, DO"),
+        ("de La Habana a Santiago en guagua", "Santiago de Cuba, Santiago de Cuba, CU"),
+        ("vòl Santyago → Kankoun, viza Chili", "Santiago, Santiago Metropolitan, CL"),
+        ("nos vemos en Santiago", "Santiago, Santiago Metropolitan, CL"),
+    ],
+)
+def test_ambiguous_names_follow_the_other_places(
+    places: PlaceExtractor, text: str, canonical: str
+) -> None:
+    """"Santiago" is Chile's capital unless the post's other places are Dominican, Haitian
+    (near the Dominican one) or Cuban."""
+    found = [p for p in places.extract(text, []) if text[p.start : p.end] in SANTIAGO]
+    assert [p.entry.canonical for p in found] == [canonical]
