@@ -295,9 +295,9 @@ def make_roles(nlp: Language, name: str, model_file: str) -> Any:
     The rules' roles are adjusted to the decision (outside an offer a place named without a
     cue is a location; in an offer a Mexican border city "reached" is where the crossing
     starts); then the learned model of ``nlp.role_model`` reads them with each place's
-    context and gives the role of every place whose rule role does not stand (no cue gave
-    it). ``model_file=""`` keeps the rules' roles (what ``python -m nlp.train_roles`` trains
-    on).
+    context and gives every place its role (``role_model.settle``: a role a cue gave stands
+    unless the model is sure of another). ``model_file=""`` keeps the rules' roles (what
+    ``python -m nlp.train_roles`` trains on).
     """
     model = RoleModel.from_file(data_path(model_file)) if model_file else None
 

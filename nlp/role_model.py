@@ -78,6 +78,16 @@ class PostContext:
         return out[::-1]
 
     @functools.cached_property
+    def repeats(self) -> list[int]:
+        """For each place, how many places before it name the same canonical place."""
+        out: list[int] = []
+        seen: dict[str, int] = {}
+        for place in self.places:
+            out.append(seen.get(place.entry.canonical, 0))
+            seen[place.entry.canonical] = out[-1] + 1
+        return out
+
+    @functools.cached_property
     def origin_before(self) -> list[bool]:
         """For each place, whether a place before it has the role origin."""
         out, seen = [], False
@@ -134,8 +144,7 @@ def place_features(post: PostContext, i: int) -> list[str]:
         feats.append(f"r1={right[0]}|offer={post.is_offer}")
     if left:
         feats.append(f"l1={left[-1]}|offer={post.is_offer}")
-    same = sum(p.entry.canonical == entry.canonical for p in places[:i])
-    feats.append(f"repeat={min(same, 2)}")
+    feats.append(f"repeat={min(post.repeats[i], 2)}")
     feats += _route_shape(post, i)
     wide_from = max(left_from, place.start - WIDE_CHARS)
     feats += [f"lw={tok}" for tok in set(_tokens(fold(post.text[wide_from : place.start]))[-10:])]

@@ -60,24 +60,19 @@ class Sparse:
             return picked
         return picked * (self.values if m.ndim == 1 else self.values[:, None])
 
+    def _sum_into(self, into: Array, source: Array, m: Array, length: int) -> Array:
+        """Sum the entries' scaled ``m[source]`` into ``length`` slots indexed by ``into``."""
+        if m.ndim == 1:
+            summed: Array = np.bincount(into, weights=self._scaled(m, source), minlength=length)
+            return summed
+        out = np.zeros((length, m.shape[1]))
+        np.add.at(out, into, self._scaled(m, source))
+        return out
+
     def dot(self, w: Array) -> Array:
         """``self @ w`` for a vector or a (columns × k) matrix ``w``."""
-        if w.ndim == 1:
-            out: Array = np.bincount(
-                self.rows, weights=self._scaled(w, self.cols), minlength=self.shape[0]
-            )
-            return out
-        out = np.zeros((self.shape[0], w.shape[1]))
-        np.add.at(out, self.rows, self._scaled(w, self.cols))
-        return out
+        return self._sum_into(self.rows, self.cols, w, self.shape[0])
 
     def tdot(self, g: Array) -> Array:
         """``self.T @ g`` for a vector or a (rows × k) matrix ``g``."""
-        if g.ndim == 1:
-            out: Array = np.bincount(
-                self.cols, weights=self._scaled(g, self.rows), minlength=self.shape[1]
-            )
-            return out
-        out = np.zeros((self.shape[1], g.shape[1]))
-        np.add.at(out, self.cols, self._scaled(g, self.rows))
-        return out
+        return self._sum_into(self.cols, self.rows, g, self.shape[1])
