@@ -24,7 +24,7 @@ from pipeline.records import (
 )
 from pipeline.settings import NlpSettings
 
-NLP_VERSION = "0.5.0+minilm2+roles2"
+NLP_VERSION = "0.6.0+minilm2+roles3"
 log = logging.getLogger(__name__)
 
 
