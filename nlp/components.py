@@ -19,7 +19,7 @@ from nlp.contacts import ContactExtractor
 from nlp.langid import LanguageScorer
 from nlp.places import PlaceExtractor
 from nlp.prices import PriceExtractor
-from nlp.relevance import Evidence, FeatureBuilder, LinearModel, sigmoid
+from nlp.relevance import Evidence, FeatureBuilder, LinearModel, dominant_quote, sigmoid
 from nlp.resources import data_path
 from nlp.role_model import PostContext, RoleModel
 from nlp.roles import PlaceSpan
@@ -261,19 +261,25 @@ class Relevance:
 
     def _score_batch(self, docs: list[Doc]) -> list[Doc]:
         evidence = [evidence_of(doc) for doc in docs]
-        logits = [self.model.logit(self.builder.features(doc.text, ev))
-                  for doc, ev in zip(docs, evidence, strict=True)]
+        # what is scored: every post, and a post's dominant quotation on its own (the post is
+        # an ad when either is; the quotation keeps the post's evidence)
+        items = [(i, doc.text) for i, doc in enumerate(docs)]
+        items += [(i, q) for i, doc in enumerate(docs) if (q := dominant_quote(doc.text))]
+        logits = [self.model.logit(self.builder.features(text, evidence[i])) for i, text in items]
         scores = [sigmoid(z) for z in logits]
-        unsure = [i for i, p in enumerate(scores) if self.stacked.needs_text_model(p)]
+        unsure = [k for k, p in enumerate(scores) if self.stacked.needs_text_model(p)]
         self.scored += len(docs)
         if self.encoder is not None and unsure:
             self.encoded += len(unsure)
             text_logits = self.stacked.text_logits(
-                self.encoder.encode([docs[i].text for i in unsure])
+                self.encoder.encode([items[k][1] for k in unsure])
             )
-            for i, z_text in zip(unsure, text_logits, strict=True):
-                scores[i] = self.stacked.stacked_score(logits[i], float(z_text))
-        for doc, ev, score in zip(docs, evidence, scores, strict=True):
+            for k, z_text in zip(unsure, text_logits, strict=True):
+                scores[k] = self.stacked.stacked_score(logits[k], float(z_text))
+        best = [0.0] * len(docs)
+        for (i, _), score in zip(items, scores, strict=True):
+            best[i] = max(best[i], score)
+        for doc, ev, score in zip(docs, evidence, best, strict=True):
             bounded = min(max(score, self.builder.floor(doc.text, ev)), self.builder.ceiling(ev))
             self._assign(doc, bounded)
         return docs

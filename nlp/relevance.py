@@ -26,6 +26,8 @@ CHAR_DIM = 4096  # buckets of the words' character 4-grams
 CHAR_N = 4
 NO_EVIDENCE_CEILING = 0.3
 _NEGATIVE_FAMILIES = ("warning", "news", "help_seeking", "legit_business")
+_QUOTE = re.compile(r"«([^»]{20,})»|“([^”]{20,})”|\"([^\"]{20,})\"|„([^“”]{20,})[“”]")
+QUOTE_SHARE = 0.5  # a quotation at least this share of the post is scored on its own too
 
 
 def sigmoid(z: float) -> float:
@@ -41,6 +43,19 @@ def char_buckets(word: str) -> frozenset[int]:
         zlib.crc32(padded[i : i + CHAR_N].encode()) % CHAR_DIM
         for i in range(len(padded) - CHAR_N + 1)
     )
+
+
+def dominant_quote(text: str) -> str | None:
+    """Return the longest quotation of ``text`` when it makes up at least ``QUOTE_SHARE`` of
+    it: a quoted ad with a journalist's, a report's or a court's framing around it
+    ("«Pirogue pour l'Espagne depuis Mbour, 400 000 FCFA», selon la gendarmerie"). The
+    framing's words (police, report, according to) speak against an ad; the quotation alone
+    is the ad. A warning that quotes a short ad inside its own text is not affected.
+    """
+    head = text[:5000]
+    quotes = [next(g for g in m.groups() if g) for m in _QUOTE.finditer(head)]
+    longest = max(quotes, key=len, default="")
+    return longest if longest and len(longest) >= QUOTE_SHARE * len(head.strip()) else None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 from nlp import Extractor
 from nlp.contacts import ContactExtractor
 from nlp.prices import PriceExtractor
+from nlp.relevance import dominant_quote
 from nlp.textmap import normalise
 from pipeline.records import ExtractRequest
 
@@ -126,4 +127,38 @@ def test_bare_fees_in_priced_posts(prices: PriceExtractor, text: str, amounts: l
     ],
 )
 def test_look_alike_negatives(extractor: Extractor, text: str) -> None:
+    assert annotate(extractor, text)["is_smuggling_ad"] is False
+
+
+def test_dominant_quote_is_the_quotation_only_when_it_is_most_of_the_post() -> None:
+    framed = '«Salidas martes desde Tapachula hasta Reynosa, 3 mil verdes», citó la Fiscalía.'
+    assert dominant_quote(framed) == "Salidas martes desde Tapachula hasta Reynosa, 3 mil verdes"
+    warning = (
+        'ALERTA: si ves anuncios como "viaje seguro a Houston" no caigas, es un engaño de '
+        "quienes secuestran y extorsionan a las familias. Denuncia al consulado más cercano."
+    )
+    assert dominant_quote(warning) is None
+    assert dominant_quote("sin comillas aquí") is None
+    assert dominant_quote("") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Según el parte policial, el aviso decía: «Pasos por Colchane saliendo de Pisiga, "
+        "traslado hasta Iquique. 200 mil pesos chilenos, info +56 9 5501 0155».",
+        'Dapre lapolis, anons lan te di konsa: "Vwayaj pou Miyami, depa Pòdepè, bato a ap '
+        'kite samdi swa. 4 000 dola ameriken, peye mwatye avan."',
+    ],
+)
+def test_a_quoted_ad_framed_by_a_report_is_an_ad(extractor: Extractor, text: str) -> None:
+    assert annotate(extractor, text)["is_smuggling_ad"] is True
+
+
+def test_a_warning_quoting_a_short_ad_is_not_an_ad(extractor: Extractor) -> None:
+    text = (
+        "PSA 📣 \"Cheap trip from Guatemala to Houston, pay when you get there.\" If you hear "
+        "this, it's a trap. Smugglers abandon people in the desert and lock them in trucks. "
+        "Learn the facts before you risk your life and talk to the legal aid office first."
+    )
     assert annotate(extractor, text)["is_smuggling_ad"] is False
