@@ -188,7 +188,7 @@ def settle(rule: int, stands: bool, probs: Sequence[float]) -> int:
     scored by a model trained without it): the model alone 0.822, overriding at >= 0.5 0.819,
     >= 0.6 0.814, >= 0.7 0.808, the rules 0.741. The blind-tune writer, who had only
     DESIGN.md (no role-set brief, like anyone labelling by DESIGN.md alone), 0.904 / 0.922 /
-    0.930 / 0.926 for the same settings: 0.6 keeps that writer's conventions where a cue
+    0.935 / 0.926 for the same settings: 0.6 keeps that writer's conventions where a cue
     states them and takes most of what the model gains on the role-set writers' wording.
     """
     best = max(range(len(probs)), key=probs.__getitem__)
