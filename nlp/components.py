@@ -270,7 +270,7 @@ class Relevance:
         unsure = [k for k, p in enumerate(scores) if self.stacked.needs_text_model(p)]
         self.scored += len(docs)
         if self.encoder is not None and unsure:
-            self.encoded += len(unsure)
+            self.encoded += len({items[k][0] for k in unsure})  # posts, not quotations
             text_logits = self.stacked.text_logits(
                 self.encoder.encode([items[k][1] for k in unsure])
             )
