@@ -24,7 +24,7 @@ from pipeline.records import (
 )
 from pipeline.settings import NlpSettings
 
-NLP_VERSION = "0.6.0+minilm2+roles3"
+NLP_VERSION = "0.6.1+minilm2+roles4"
 log = logging.getLogger(__name__)
 
 

@@ -150,3 +150,22 @@ def test_every_role_set_file_is_documented() -> None:
     readme = (ROLE_SETS / "README.md").read_text(encoding="utf-8")
     for path in ROLE_SETS.glob("*.jsonl"):
         assert f"| {path.stem} |" in readme
+
+
+def test_role_sets_read_crossing_as_design_does(places: PlaceExtractor) -> None:
+    """DESIGN.md: crossing is a "border city or point where the border is crossed". A sea
+    departure port (the gazetteer's default role ``origin``) and the Darién are never
+    labelled crossing in the role sets (README: "One reading of crossing")."""
+    wrong, checked = [], 0
+    for post in role_sets():
+        norm = normalise(post["text"])
+        for span in places.extract(norm.text, []):
+            start, end = norm.to_raw(span.start, span.end)
+            gold = [m["role"] for m in post["places"] if m["start"] < end and start < m["end"]]
+            port = span.entry.default_role == "origin" and span.entry.kind != "country"
+            if gold and (port or span.entry.canonical.startswith("Darién")):
+                checked += 1
+                if gold[0] == "crossing":
+                    wrong.append((post["source"], post["id"], span.entry.canonical))
+    assert checked > 300
+    assert not wrong, wrong[:10]
