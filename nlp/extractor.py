@@ -24,7 +24,7 @@ from pipeline.records import (
 )
 from pipeline.settings import NlpSettings
 
-NLP_VERSION = "0.6.1+minilm2+roles4"
+NLP_VERSION = "0.6.2+minilm2+roles5"
 log = logging.getLogger(__name__)
 
 

@@ -25,7 +25,7 @@ HASH_DIM = 4096
 CHAR_DIM = 4096  # buckets of the words' character 4-grams
 CHAR_N = 4
 NO_EVIDENCE_CEILING = 0.3
-_NEGATIVE_FAMILIES = ("warning", "news", "help_seeking", "legit_business")
+_NEGATIVE_FAMILIES = ("warning", "news", "help_seeking", "legit_business", "testimony")
 _QUOTE = re.compile(r"«([^»]{20,})»|“([^”]{20,})”|\"([^\"]{20,})\"|„([^“”]{20,})[“”]")
 QUOTE_SHARE = 0.5  # a quotation at least this share of the post is scored on its own too
 
