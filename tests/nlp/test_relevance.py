@@ -45,6 +45,14 @@ def test_floor_ignores_warnings_and_posts_without_route() -> None:
     assert b.floor("Guate 📲 Q 40,000", NOTHING) == 0.0
 
 
+def test_floor_ignores_testimonies() -> None:
+    """A migrant telling what they paid has a price, a route and often a number; it is not
+    an offer, so the structure alone must not lift it."""
+    text = "Les cuento mi historia: pagué $9,000 de Huehue hasta Houston, me dejaron en el monte"
+    assert builder().floor(text, SHORT_AD) == 0.0
+    assert builder().floor("pagas $9,000 de Huehue hasta Houston, info 📲", SHORT_AD) > 0.0
+
+
 def test_fit_is_deterministic_and_separates() -> None:
     x = np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]] * 10)
     y = np.array([1.0, 0.0] * 10)
